@@ -1,0 +1,113 @@
+/**
+ * Starts the sidecar tracer: provider, sampler, propagators, exporter and the http / express / fetch /
+ * amqplib instrumentations. It must run before the app imports express or amqplib (see register.ts).
+ */
+import { context, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
+import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { hostname } from 'node:os';
+import { B3Propagation } from './b3';
+import type { PropagatorName, TracingConfig } from './config';
+import { createExporter } from './exporter';
+import { createSampler } from './sampler';
+
+/** Paths that never get a server span: probes and the metrics scrape. */
+export const UNTRACED_PATHS: readonly string[] = ['/healthz', '/readyz', '/health', '/metrics'];
+
+export interface TracingHandle {
+  readonly config: TracingConfig;
+  /** Exports what is buffered; resolves when the exporter answered. */
+  flush(): Promise<void>;
+  /** Flushes and stops; later spans are dropped. */
+  shutdown(): Promise<void>;
+}
+
+const HANDLE = Symbol.for('faultline.tracing');
+type GlobalWithHandle = typeof globalThis & { [HANDLE]?: TracingHandle };
+
+export function createPropagator(names: readonly PropagatorName[]): TextMapPropagator {
+  const propagators = names.flatMap((name): TextMapPropagator[] => {
+    switch (name) {
+      case 'b3multi':
+        return [new B3Propagation('multi')];
+      case 'b3':
+        return [new B3Propagation('single')];
+      case 'tracecontext':
+        return [new W3CTraceContextPropagator()];
+      case 'none':
+        return [];
+    }
+  });
+  return new CompositePropagator({ propagators });
+}
+
+function isUntraced(url: string | undefined): boolean {
+  const path = (url ?? '').split('?')[0];
+  return UNTRACED_PATHS.includes(path);
+}
+
+export function startTracing(config: TracingConfig, exporter = createExporter(config)): TracingHandle {
+  const existing = (globalThis as GlobalWithHandle)[HANDLE];
+  if (existing) return existing;
+  if (config.disabled) {
+    const noop: TracingHandle = { config, flush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
+    (globalThis as GlobalWithHandle)[HANDLE] = noop;
+    return noop;
+  }
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: config.serviceName,
+      [ATTR_SERVICE_VERSION]: config.serviceVersion,
+      'service.instance.id': config.podName ?? `${hostname()}-${process.pid}`,
+      ...(config.podName ? { 'k8s.pod.name': config.podName } : {}),
+      ...(config.podNamespace ? { 'k8s.namespace.name': config.podNamespace } : {}),
+    }),
+    sampler: createSampler(config.sampler, config.samplerRatio),
+    spanProcessors: exporter ? [new BatchSpanProcessor(exporter as SpanExporter, { scheduledDelayMillis: 500 })] : [],
+  });
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(contextManager);
+  propagation.setGlobalPropagator(createPropagator(config.propagators));
+  trace.setGlobalTracerProvider(provider);
+  const unregister = registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => isUntraced(request.url),
+      }),
+      new ExpressInstrumentation(),
+      new UndiciInstrumentation(),
+      new AmqplibInstrumentation(),
+    ],
+  });
+  let stopped: Promise<void> | undefined;
+  const handle: TracingHandle = {
+    config,
+    flush: () => provider.forceFlush(),
+    shutdown: () => {
+      stopped ??= provider.shutdown().finally(() => unregister());
+      return stopped;
+    },
+  };
+  (globalThis as GlobalWithHandle)[HANDLE] = handle;
+  return handle;
+}
+
+/** The tracer started in this process (by the preload), if any. */
+export function activeTracing(): TracingHandle | undefined {
+  return (globalThis as GlobalWithHandle)[HANDLE];
+}
+
+/** Flushes and stops the tracer started in this process; a no-op when none was started. */
+export async function shutdownTracing(): Promise<void> {
+  await activeTracing()?.shutdown();
+}
