@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readTracingConfig, TracingConfigError } from './config';
+
+describe('readTracingConfig', () => {
+  it('defaults to B3 multi-header, parent-based always-on sampling and the Zipkin exporter', () => {
+    const config = readTracingConfig({});
+    assert.deepEqual(config.propagators, ['b3multi']);
+    assert.equal(config.sampler, 'parentbased_always_on');
+    assert.equal(config.exporter, 'zipkin');
+    assert.equal(config.disabled, false);
+    assert.ok(Object.isFrozen(config));
+  });
+
+  it('reads the standard OTEL_* variables', () => {
+    const config = readTracingConfig({
+      OTEL_SERVICE_NAME: 'svc',
+      OTEL_PROPAGATORS: 'b3, tracecontext',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+      OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://zipkin:9411/api/v2/spans',
+      OTEL_SDK_DISABLED: 'TRUE',
+    });
+    assert.equal(config.serviceName, 'svc');
+    assert.deepEqual(config.propagators, ['b3', 'tracecontext']);
+    assert.equal(config.samplerRatio, 0.25);
+    assert.equal(config.zipkinEndpoint, 'http://zipkin:9411/api/v2/spans');
+    assert.equal(config.disabled, true);
+  });
+
+  it('names the variable and the allowed values when a value is wrong', () => {
+    assert.throws(() => readTracingConfig({ OTEL_PROPAGATORS: 'jaeger' }), (error: Error) => {
+      assert.ok(error instanceof TracingConfigError);
+      assert.match(error.message, /OTEL_PROPAGATORS="jaeger" is not one of: b3multi, b3, tracecontext, none/);
+      return true;
+    });
+    assert.throws(() => readTracingConfig({ OTEL_TRACES_SAMPLER_ARG: '2' }), /OTEL_TRACES_SAMPLER_ARG="2" must be a number from 0 to 1/);
+    assert.throws(() => readTracingConfig({ OTEL_TRACES_SAMPLER: 'sometimes' }), /OTEL_TRACES_SAMPLER/);
+  });
+});
