@@ -12,10 +12,13 @@ export interface TraceQuery {
 export class SpanStore {
   private readonly traces = new Map<string, ZipkinSpan[]>();
   private listeners = new Set<() => void>();
+  /** Spans received since start, including those of traces evicted since. */
+  received = 0;
 
   constructor(private readonly maxTraces = 10_000) {}
 
   add(spans: ZipkinSpan[]): void {
+    this.received += spans.length;
     for (const span of spans) {
       const key = traceKey(span.traceId);
       const trace = this.traces.get(key) ?? [];

@@ -1,0 +1,141 @@
+/**
+ * Benchmark (not a test): product-service `GET /` with tracing at 100% sampling, spans really exported
+ * to a Zipkin-API receiver, metrics and idle fault middleware on, against the same service with
+ * OTEL_SDK_DISABLED=true. Both run side by side in this one run, in alternating rounds; prints each
+ * one's throughput, p99 and idle RSS, and the ratio. Goals: instrumented >= 0.85x, idle RSS <= 80 MB.
+ *
+ *   npm run bench                       # defaults: 4 rounds of 5 s, 20 connections
+ *   BENCH_ROUNDS=2 BENCH_SECONDS=3 npm run bench
+ */
+import autocannon from 'autocannon';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { pollUntil } from '@faultline/test-support';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+
+interface Variant {
+  label: string;
+  env: Record<string, string>;
+  child?: ChildProcess;
+  url?: string;
+  idleRssMb?: number;
+  requests: number[];
+  p99: number[];
+  errors: number;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function start(variant: Variant): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    ['--require', './dist/apps/product-service/tracing.js', 'dist/apps/product-service/main.js'],
+    { env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...variant.env }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  variant.child = child;
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // LOG_LEVEL=warn hides the "listening" line, so find the port from /proc.
+  variant.url = await pollUntil(() => listeningUrl(child.pid as number), { timeoutMs: 15_000, what: `${variant.label} to listen` });
+  await pollUntil(() => fetch(`${variant.url}/readyz`).then((r) => r.ok, () => false), { what: `${variant.label} ready` });
+  variant.idleRssMb = rssMb(child.pid as number);
+  void output;
+}
+
+function listeningUrl(pid: number): string | undefined {
+  const inodes = new Set<string>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      const match = /^socket:\[(\d+)\]$/.exec(link);
+      if (match) inodes.add(match[1]);
+    }
+  } catch {
+    return undefined;
+  }
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    if (cols[3] === '0A' && inodes.has(cols[9])) return `http://127.0.0.1:${parseInt(cols[1].split(':')[1], 16)}`;
+  }
+  return undefined;
+}
+
+async function round(variant: Variant): Promise<void> {
+  const result = await autocannon({ url: `${variant.url}/`, connections: CONNECTIONS, duration: SECONDS });
+  variant.requests.push(result.requests.average);
+  variant.p99.push(result.latency.p99);
+  variant.errors += result.errors + result.non2xx;
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+/** The receiver runs in its own process so that parsing spans does not slow the load generator. */
+async function startZipkinProcess(): Promise<{ spansEndpoint: string; stop(): Promise<number> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/product-service/bench/zipkin-process.ts'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const messages: Record<string, unknown>[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) messages.push(JSON.parse(line));
+  });
+  const spansEndpoint = await pollUntil(() => messages.find((m) => m.spansEndpoint)?.spansEndpoint as string | undefined, {
+    timeoutMs: 15_000,
+    what: 'the Zipkin receiver',
+  });
+  return {
+    spansEndpoint,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return pollUntil(() => messages.find((m) => m.spans !== undefined)?.spans as number | undefined, { what: 'the span count' });
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const zipkin = await startZipkinProcess();
+  const traced: Variant = {
+    label: 'instrumented',
+    env: { OTEL_SERVICE_NAME: 'product-service', OTEL_TRACES_SAMPLER: 'always_on', OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint },
+    requests: [],
+    p99: [],
+    errors: 0,
+  };
+  const bare: Variant = { label: 'OTEL_SDK_DISABLED', env: { OTEL_SDK_DISABLED: 'true' }, requests: [], p99: [], errors: 0 };
+  try {
+    await start(traced);
+    await start(bare);
+    console.log(`product-service GET /: ${ROUNDS} alternating rounds of ${SECONDS} s, ${CONNECTIONS} connections each`);
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const variant of i % 2 ? [bare, traced] : [traced, bare]) {
+        await round(variant);
+        console.log(`  round ${i + 1} ${variant.label.padEnd(18)} ${variant.requests.at(-1)?.toFixed(0)} req/s  p99 ${variant.p99.at(-1)} ms`);
+      }
+    }
+    const rows = [traced, bare].map((v) => ({
+      variant: v.label,
+      'req/s': Math.round(mean(v.requests)),
+      'p99 ms': Number(mean(v.p99).toFixed(1)),
+      'idle RSS MB': Number(v.idleRssMb?.toFixed(1)),
+      errors: v.errors,
+    }));
+    console.table(rows);
+    const ratio = mean(traced.requests) / mean(bare.requests);
+    console.log(`throughput ratio instrumented/uninstrumented: ${ratio.toFixed(3)} (goal >= 0.85)`);
+    console.log(`idle RSS: instrumented ${traced.idleRssMb?.toFixed(1)} MB, uninstrumented ${bare.idleRssMb?.toFixed(1)} MB (goal <= 80 MB)`);
+    traced.child?.kill('SIGTERM'); // flushes its last spans
+    await pollUntil(() => traced.child?.exitCode !== null, { what: 'the instrumented service to exit' });
+    const requests = traced.requests.reduce((a, b) => a + b, 0) * SECONDS;
+    console.log(`spans received by the Zipkin receiver: ${await zipkin.stop()} for about ${Math.round(requests)} requests`);
+  } finally {
+    traced.child?.kill('SIGKILL');
+    bare.child?.kill('SIGKILL');
+  }
+}
+
+void main();
