@@ -1,5 +1,5 @@
 // Runs the *.spec.ts files below the given folders with node's test runner (TypeScript through tsx).
-// Usage: node tools/run-tests.mjs <folder>... [-- <extra node --test flags>]
+// Usage: node tools/run-tests.mjs <folder or spec file>... [-- <extra node --test flags>]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +13,7 @@ if (folders.length === 0) {
 }
 
 function specs(dir) {
+  if (!statSync(dir).isDirectory()) return dir.endsWith('.spec.ts') ? [dir] : [];
   return readdirSync(dir).flatMap((entry) => {
     const full = path.join(dir, entry);
     if (entry === 'node_modules' || entry === 'dist') return [];

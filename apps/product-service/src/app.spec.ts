@@ -52,6 +52,24 @@ describe('product-service', () => {
     assert.equal(((await (await call('/')).json()) as unknown[]).length, before);
   });
 
+  it('answers only 4xx to a bounded burst of random and malformed bodies, losing no product', async () => {
+    const before = JSON.stringify(await (await call('/')).json());
+    const values = [null, true, 0, -1, 1e309, 'x', '', [], {}, { name: 'a' }, { price: 1 }, { id: 1 }, { name: 1, price: '1' }];
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const pick = () => values[Math.floor(random() * values.length)];
+    const statuses: number[] = [];
+    for (let i = 0; i < 150; i++) {
+      const raw = i % 3 === 0 ? String.fromCharCode(...Array.from({ length: 20 }, () => Math.floor(random() * 256))) : undefined;
+      const body = raw ?? JSON.stringify(i % 3 === 1 ? pick() : { id: pick(), name: pick(), price: pick(), description: pick(), image: pick() });
+      const res = await call('/', { method: i % 2 ? 'POST' : 'PUT', body });
+      statuses.push(res.status);
+      await res.arrayBuffer();
+    }
+    assert.deepEqual(statuses.filter((s) => s < 400 || s >= 500), []);
+    assert.equal(JSON.stringify(await (await call('/')).json()), before);
+  });
+
   it('answers 404 for unknown ids and 400 for ids that are not numbers', async () => {
     assert.equal((await call('/9999')).status, 404);
     assert.equal((await call('/abc')).status, 400);
