@@ -1,0 +1,47 @@
+/**
+ * A lab as a cluster would describe it: Deployments (an app, its replicas, its container port and
+ * environment) and Services (a name with port and targetPort selecting a Deployment's pods).
+ * Scenarios declare the lab they need; a target makes it real.
+ */
+export interface DeploymentSpec {
+  /** Deployment name; also the pods' app label and OTEL_SERVICE_NAME unless `serviceName` says otherwise. */
+  name: string;
+  /** Which app under apps/ runs in its pods. */
+  app: string;
+  replicas?: number;
+  /** The container port (PORT in the pod). */
+  port: number;
+  env?: Record<string, string>;
+  /** Service name on spans (defaults to the app name). */
+  serviceName?: string;
+}
+
+export interface ServiceSpec {
+  name: string;
+  /** Port clients connect to on the Service's ClusterIP. */
+  port: number;
+  /** Port on the pods that traffic is sent to. */
+  targetPort: number;
+  /** Name of the Deployment whose pods are the endpoints. */
+  selector: string;
+}
+
+/** The lab's upstream DNS (the "custom DNS server" outside the cluster) and what it resolves. */
+export interface UpstreamDnsSpec {
+  /** Host names answered by the upstream server, each pointing at a Deployment's first pod. */
+  records: Record<string, { deployment: string }>;
+}
+
+export interface LabSpec {
+  deployments: DeploymentSpec[];
+  services: ServiceSpec[];
+  upstreamDns?: UpstreamDnsSpec;
+}
+
+export const NAMESPACE = 'default';
+export const CLUSTER_DOMAIN = 'cluster.local';
+export const SEARCH_DOMAINS = [`${NAMESPACE}.svc.${CLUSTER_DOMAIN}`, `svc.${CLUSTER_DOMAIN}`, CLUSTER_DOMAIN];
+
+export function serviceFqdn(service: string): string {
+  return `${service}.${NAMESPACE}.svc.${CLUSTER_DOMAIN}`;
+}

@@ -1,0 +1,14 @@
+/** Every scenario, in the catalog's order. Ids are stable: the CLI, the docs and the tests use them. */
+import { UsageError } from '../cli/args';
+import type { Scenario } from './model';
+import { tcpWrongTargetPort } from './tcp-wrong-target-port';
+
+export const CATALOG: readonly Scenario[] = [tcpWrongTargetPort];
+
+export function findScenarios(ids: readonly string[]): Scenario[] {
+  return ids.map((id) => {
+    const scenario = CATALOG.find((s) => s.id === id);
+    if (!scenario) throw new UsageError(`unknown scenario "${id}" (known: ${CATALOG.map((s) => s.id).join(', ')})`);
+    return scenario;
+  });
+}

@@ -1,0 +1,38 @@
+/** How a run reads in a terminal: one progress line per step with its evidence, a table at the end. */
+import type { RunEvent, ScenarioResult } from './runner';
+
+const MARK = { passed: 'ok  ', failed: 'FAIL', skipped: 'skip' } as const;
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+export function progressLine(event: RunEvent): string | undefined {
+  switch (event.type) {
+    case 'scenario-start':
+      return `\n▶ ${event.scenario.id}: ${event.scenario.title}  (seed ${event.scenario.seed})`;
+    case 'step-start':
+      return undefined;
+    case 'step-end': {
+      const { step } = event;
+      const lines = [`  ${MARK[step.status]} ${step.phase.padEnd(7)} ${step.title}${step.status === 'skipped' ? '' : `  (${seconds(step.durationMs)})`}`];
+      for (const item of step.evidence) lines.push(...item.text.split('\n').map((text, i) => `         ${i === 0 ? `[${item.source}] ` : '  '}${text}`));
+      if (step.error) lines.push(...step.error.split('\n').map((text) => `         ✗ ${text}`));
+      return lines.join('\n');
+    }
+    case 'scenario-end':
+      if (event.result.status === 'needs-target') return `  skip ${event.result.reason}`;
+      return `  ${event.result.status === 'passed' ? 'PASSED' : 'FAILED'} ${event.result.id} in ${seconds(event.result.durationMs)}`;
+  }
+}
+
+export function resultTable(results: readonly ScenarioResult[]): string {
+  const rows = results.map((r) => [r.id, r.target, r.status === 'needs-target' ? 'needs kind' : r.status, seconds(r.durationMs), r.reason ?? '']);
+  const header = ['scenario', 'target', 'result', 'time', 'note'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => Math.min(row[i].length, 70))));
+  const format = (row: string[]) => row.map((cell, i) => (cell.length > 70 ? `${cell.slice(0, 67)}...` : cell).padEnd(widths[i])).join('  ').trimEnd();
+  const passed = results.filter((r) => r.status === 'passed').length;
+  const failed = results.filter((r) => r.status === 'failed').length;
+  const total = results.reduce((sum, r) => sum + r.durationMs, 0);
+  return [format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format), '', `${passed} passed, ${failed} failed, ${results.length - passed - failed} need another target; ${seconds(total)}`].join('\n');
+}

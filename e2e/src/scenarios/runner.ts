@@ -1,0 +1,128 @@
+/**
+ * Runs scenarios against a target, one after another, each in a lab of its own that is torn down
+ * whatever happens. A scenario passes only when every step passed, including the symptom steps
+ * (seen while broken) and the after steps (gone after the fix).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Target } from '../targets/target';
+import type { Evidence, Phase, Scenario, ScenarioOptions, TargetName } from './model';
+
+export type StepStatus = 'passed' | 'failed' | 'skipped';
+export type ScenarioStatus = 'passed' | 'failed' | 'needs-target';
+
+export interface StepResult {
+  phase: Phase | 'lab';
+  title: string;
+  status: StepStatus;
+  durationMs: number;
+  evidence: Evidence[];
+  error?: string;
+}
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  target: TargetName;
+  status: ScenarioStatus;
+  durationMs: number;
+  steps: StepResult[];
+  /** Why it did not run or what failed, in one line. */
+  reason?: string;
+}
+
+export type RunEvent =
+  | { type: 'scenario-start'; scenario: Scenario }
+  | { type: 'step-start'; scenario: Scenario; phase: Phase | 'lab'; title: string }
+  | { type: 'step-end'; scenario: Scenario; step: StepResult }
+  | { type: 'scenario-end'; result: ScenarioResult };
+
+export interface RunOptions {
+  targetName: TargetName;
+  createTarget: () => Target;
+  options?: Partial<ScenarioOptions>;
+  /** Phases not run: to prove the harness notices a scenario that was not really fixed (or broken). */
+  skipPhases?: readonly Phase[];
+  onEvent?: (event: RunEvent) => void;
+}
+
+export function defaultOptions(overrides: Partial<ScenarioOptions> = {}): ScenarioOptions {
+  return {
+    hangSeconds: 20,
+    slowSeconds: 3,
+    sampleSize: 60,
+    runId: randomBytes(4).toString('hex'),
+    rabbitmqUrl: 'amqp://guest:guest@127.0.0.1:5672',
+    ...overrides,
+  };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export async function runScenario(scenario: Scenario, run: RunOptions): Promise<ScenarioResult> {
+  const options = defaultOptions(run.options);
+  const emit = run.onEvent ?? (() => undefined);
+  const started = Date.now();
+  const steps: StepResult[] = [];
+  emit({ type: 'scenario-start', scenario });
+  const finish = (status: ScenarioStatus, reason?: string): ScenarioResult => {
+    const result = { id: scenario.id, title: scenario.title, target: run.targetName, status, durationMs: Date.now() - started, steps, reason };
+    emit({ type: 'scenario-end', result });
+    return result;
+  };
+  if (!scenario.targets.includes(run.targetName)) {
+    return finish('needs-target', `needs the ${scenario.targets.join(' or ')} target`);
+  }
+
+  const runStep = async (phase: Phase | 'lab', title: string, body: (evidence: Evidence[]) => Promise<void>): Promise<StepResult> => {
+    emit({ type: 'step-start', scenario, phase, title });
+    const stepStarted = Date.now();
+    const evidence: Evidence[] = [];
+    let result: StepResult;
+    try {
+      await body(evidence);
+      result = { phase, title, status: 'passed', durationMs: Date.now() - stepStarted, evidence };
+    } catch (error) {
+      result = { phase, title, status: 'failed', durationMs: Date.now() - stepStarted, evidence, error: message(error) };
+    }
+    steps.push(result);
+    emit({ type: 'step-end', scenario, step: result });
+    return result;
+  };
+
+  let target: Target | undefined;
+  let failure: string | undefined;
+  try {
+    const lab = await runStep('lab', 'start the lab', async () => {
+      target = run.createTarget();
+      await target.start(scenario.lab(options));
+    });
+    if (lab.status === 'failed') failure = `lab: ${lab.error}`;
+    const state: Record<string, unknown> = {};
+    for (const step of scenario.steps) {
+      if (failure || run.skipPhases?.includes(step.phase)) {
+        const skipped: StepResult = { phase: step.phase, title: step.title, status: 'skipped', durationMs: 0, evidence: [] };
+        steps.push(skipped);
+        emit({ type: 'step-end', scenario, step: skipped });
+        continue;
+      }
+      const result = await runStep(step.phase, step.title, (evidence) =>
+        step.run({ target: target!, options, state, evidence: (source, text) => void evidence.push({ source, text }) }),
+      );
+      if (result.status === 'failed') failure = `${step.phase}: ${result.error}`;
+    }
+  } finally {
+    await target?.stop().catch(() => undefined);
+    await scenario.cleanup?.(options).catch(() => undefined);
+  }
+  const ranSymptom = steps.some((s) => s.phase === 'symptom' && s.status === 'passed');
+  if (!failure && !ranSymptom) failure = 'no symptom step passed: nothing was shown';
+  return finish(failure ? 'failed' : 'passed', failure);
+}
+
+export async function runScenarios(scenarios: readonly Scenario[], run: RunOptions): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  for (const scenario of scenarios) results.push(await runScenario(scenario, run));
+  return results;
+}

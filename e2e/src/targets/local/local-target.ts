@@ -1,0 +1,357 @@
+/**
+ * The local target: the lab as Node processes on loopback, no root and no containers.
+ * - every pod is its app's built bundle with the tracer preloaded, on its own address (127.N.1.x);
+ * - Services are kube-proxy emulators on ClusterIPs (127.N.2.x), see kube-proxy.ts;
+ * - cluster DNS is the lab's dns-server in cluster role (<svc>.default.svc.cluster.local → ClusterIP),
+ *   forwarding other names to a second dns-server in upstream role (the "custom DNS server");
+ *   every pod gets RESOLV_CONF (nameserver, the pod search list, ndots:5) and resolves like a pod;
+ * - a supervisor restarts crashed pods with backoff and counts restarts, as kubelet does;
+ * - spans go to an in-process Zipkin receiver; logs are captured per pod.
+ * Teardown stops every process by PID (on stop(), on Ctrl-C, on failure; see also pod-guard.cjs).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startZipkinReceiver, type RunningZipkinReceiver, type ZipkinSpan } from '@faultline/zipkin-receiver';
+import { httpRequest, type HttpResult, type RequestOptions } from '../../evidence/http';
+import { CLUSTER_DOMAIN, type DeploymentSpec, type LabSpec, SEARCH_DOMAINS, serviceFqdn } from '../../lab/spec';
+import type { DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodInfo, ServiceInfo, Target, TraceFilter } from '../target';
+import { ServiceProxy } from './kube-proxy';
+import { LogStore } from './log-store';
+import { rssBytes } from './memory';
+import { AddressPlan, DNS_PORT, freeAddressPlan, ZIPKIN_PORT } from './net';
+import { isBuilt } from './paths';
+import { Pod } from './pod';
+import { PodNameResolver, type ResolvConf, resolvConfText } from './pod-dns';
+
+export interface LocalTargetOptions {
+  /** Address block N (127.N.x.y); a free random one when omitted. */
+  block?: number;
+  /** First restart delay of a crashed pod (kubelet: 10 s); doubles up to 5 s. */
+  restartBackoffMs?: number;
+  readyTimeoutMs?: number;
+  /** Run the cluster and upstream DNS (needs dns-server built). Default true. */
+  dns?: boolean;
+}
+
+export const CLUSTER_DNS = 'coredns';
+export const UPSTREAM_DNS = 'upstream-dns';
+const DNS_HTTP_PORT = 8080;
+
+interface Deployment {
+  spec: DeploymentSpec;
+  pods: Pod[];
+}
+
+const liveTargets = new Set<LocalTarget>();
+let exitHookInstalled = false;
+
+/** Kills every pod of every live target synchronously when the harness process exits for any reason. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const target of liveTargets) target.killNow();
+  });
+}
+
+export class LocalTarget implements Target {
+  readonly name = 'local' as const;
+  readonly adminToken = randomBytes(16).toString('hex');
+  readonly logStore = new LogStore();
+  private plan!: AddressPlan;
+  private zipkin: RunningZipkinReceiver | undefined;
+  private workdir: string | undefined;
+  private resolvConf: ResolvConf | undefined;
+  private readonly deployments = new Map<string, Deployment>();
+  private readonly proxies = new Map<string, ServiceProxy>();
+  /** Service name → the deployment it selects. */
+  private readonly selectors = new Map<string, string>();
+  private stopped: Promise<void> | undefined;
+
+  constructor(private readonly options: LocalTargetOptions = {}) {}
+
+  get addressPlan(): AddressPlan {
+    return this.plan;
+  }
+
+  get zipkinUrl(): string | undefined {
+    return this.zipkin?.url;
+  }
+
+  async start(lab: LabSpec): Promise<void> {
+    liveTargets.add(this);
+    installExitHook();
+    try {
+      await this.startLab(lab);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  private async startLab(lab: LabSpec): Promise<void> {
+    const missing = [...new Set(lab.deployments.map((d) => d.app))].filter((app) => !isBuilt(app));
+    const withDns = this.options.dns ?? true;
+    if (withDns && !isBuilt('dns-server')) missing.push('dns-server');
+    if (missing.length) throw new Error(`not built: ${missing.join(', ')} (run: node e2e/bin/build-lab.mjs)`);
+
+    this.plan = await freeAddressPlan(this.options.block);
+    this.zipkin = await startZipkinReceiver({ host: this.plan.zipkinIp, port: ZIPKIN_PORT });
+    this.workdir = mkdtempSync(path.join(tmpdir(), 'faultline-lab-'));
+
+    const podIps = new Map<string, string[]>();
+    for (const spec of lab.deployments) podIps.set(spec.name, Array.from({ length: spec.replicas ?? 1 }, () => this.plan.allocatePodIp()));
+    const clusterIps = new Map(lab.services.map((service) => [service.name, this.plan.allocateClusterIp()]));
+
+    if (withDns) {
+      this.resolvConf = { nameserver: `${this.plan.clusterDnsIp}:${DNS_PORT}`, search: SEARCH_DOMAINS, ndots: 5 };
+      writeFileSync(path.join(this.workdir, 'resolv.conf'), resolvConfText(this.resolvConf));
+      const upstreamRecords = Object.fromEntries(
+        Object.entries(lab.upstreamDns?.records ?? {}).map(([name, { deployment }]) => {
+          const ips = podIps.get(deployment);
+          if (!ips) throw new Error(`upstream DNS record ${name}: no deployment ${deployment}`);
+          return [name, [ips[0]]];
+        }),
+      );
+      const clusterRecords = Object.fromEntries(lab.services.map((s) => [serviceFqdn(s.name), [clusterIps.get(s.name)!]]));
+      await this.startDeployment(
+        this.dnsDeployment(UPSTREAM_DNS, 'upstream', upstreamRecords, []),
+        [this.plan.upstreamDnsIp],
+        { withResolvConf: false },
+      );
+      await this.startDeployment(
+        this.dnsDeployment(CLUSTER_DNS, 'cluster', clusterRecords, [`${this.plan.upstreamDnsIp}:${DNS_PORT}`]),
+        [this.plan.clusterDnsIp],
+        { withResolvConf: false },
+      );
+    }
+    await Promise.all(lab.deployments.map((spec) => this.startDeployment(spec, podIps.get(spec.name)!, { withResolvConf: withDns })));
+
+    for (const service of lab.services) {
+      if (!this.deployments.has(service.selector)) throw new Error(`Service ${service.name}: no deployment ${service.selector}`);
+      const proxy = new ServiceProxy({
+        name: service.name,
+        clusterIp: clusterIps.get(service.name)!,
+        port: service.port,
+        targetPort: service.targetPort,
+        endpoints: () => this.deployments.get(service.selector)?.pods.map((pod) => pod.ip) ?? [],
+      });
+      this.proxies.set(service.name, proxy);
+      this.selectors.set(service.name, service.selector);
+      await proxy.start();
+    }
+  }
+
+  private dnsDeployment(name: string, role: DnsRole, records: Record<string, string[]>, forwarders: string[]): DeploymentSpec {
+    return {
+      name,
+      app: 'dns-server',
+      port: DNS_HTTP_PORT,
+      serviceName: name,
+      env: {
+        DNS_ROLE: role,
+        DNS_PORT: String(DNS_PORT),
+        DNS_RECORDS: JSON.stringify(records),
+        DNS_FORWARDERS: forwarders.join(','),
+        CLUSTER_DOMAIN,
+      },
+    };
+  }
+
+  private podEnv(spec: DeploymentSpec, ip: string, withResolvConf: boolean): Record<string, string> {
+    return {
+      ADMIN_TOKEN: this.adminToken,
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: '2000',
+      OTEL_SERVICE_NAME: spec.serviceName ?? spec.app,
+      OTEL_TRACES_EXPORTER: 'zipkin',
+      OTEL_EXPORTER_ZIPKIN_ENDPOINT: this.zipkin!.spansEndpoint,
+      OTEL_PROPAGATORS: 'b3multi',
+      POD_NAMESPACE: 'default',
+      ...(spec.app === 'dns-server' ? { DNS_HOST: ip } : {}),
+      ...(withResolvConf ? { RESOLV_CONF: path.join(this.workdir!, 'resolv.conf') } : {}),
+      ...spec.env,
+    };
+  }
+
+  private async startDeployment(spec: DeploymentSpec, ips: string[], options: { withResolvConf: boolean }): Promise<void> {
+    const pods = ips.map(
+      (ip) =>
+        new Pod({
+          deployment: spec.name,
+          app: spec.app,
+          ip,
+          port: spec.port,
+          env: this.podEnv(spec, ip, options.withResolvConf),
+          logs: this.logStore,
+          backoffMs: this.options.restartBackoffMs ?? 200,
+        }),
+    );
+    const deployment = { spec, pods };
+    this.deployments.set(spec.name, deployment);
+    for (const pod of pods) {
+      pod.supervised.on('exit', () => this.refreshServicesOf(spec.name));
+      pod.start();
+    }
+    await Promise.all(pods.map((pod) => pod.waitReady(this.options.readyTimeoutMs ?? 20_000)));
+  }
+
+  private refreshServicesOf(deployment: string): void {
+    for (const [service, selector] of this.selectors) if (selector === deployment) void this.proxies.get(service)?.refresh();
+  }
+
+  private deployment(name: string): Deployment {
+    const deployment = this.deployments.get(name);
+    if (!deployment) throw new Error(`no deployment "${name}" in this lab (have: ${[...this.deployments.keys()].join(', ')})`);
+    return deployment;
+  }
+
+  private proxy(name: string): ServiceProxy {
+    const proxy = this.proxies.get(name);
+    if (!proxy) throw new Error(`no Service "${name}" in this lab (have: ${[...this.proxies.keys()].join(', ')})`);
+    return proxy;
+  }
+
+  serviceUrl(service: string): string {
+    const proxy = this.proxy(service);
+    return `http://${proxy.clusterIp}:${proxy.port}`;
+  }
+
+  async podRequest(url: string, options: RequestOptions = {}): Promise<HttpResult> {
+    if (!this.resolvConf) return httpRequest(url, options);
+    const host = new URL(url).hostname;
+    const started = performance.now();
+    try {
+      const address = await new PodNameResolver(this.resolvConf).lookup(host);
+      return await httpRequest(url, { ...options, connectTo: address });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'EDNS';
+      return { url, headers: {}, body: '', durationMs: Math.round(performance.now() - started), errorCode: code, errorMessage: (error as Error).message };
+    }
+  }
+
+  async services(): Promise<ServiceInfo[]> {
+    return [...this.proxies.values()].map((p) => ({
+      name: p.name,
+      clusterIp: p.clusterIp,
+      port: p.port,
+      targetPort: p.targetPort,
+      readyEndpoints: p.readyEndpoints,
+    }));
+  }
+
+  async pods(deployment?: string): Promise<PodInfo[]> {
+    const deployments = deployment ? [this.deployment(deployment)] : [...this.deployments.values()];
+    return deployments.flatMap((d) => d.pods.map((pod) => pod.info()));
+  }
+
+  async setServicePorts(service: string, ports: { port?: number; targetPort?: number }): Promise<void> {
+    await this.proxy(service).update(ports);
+  }
+
+  async setEnv(name: string, env: Record<string, string | undefined>): Promise<void> {
+    const deployment = this.deployment(name);
+    const merged = { ...deployment.spec.env, ...env };
+    for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+    deployment.spec = { ...deployment.spec, env: merged as Record<string, string> };
+    for (const pod of deployment.pods) {
+      // One pod at a time, each ready before the next, as a rolling update with maxUnavailable 0 would.
+      await pod.replace(this.podEnv(deployment.spec, pod.ip, this.resolvConf !== undefined));
+      await pod.waitReady(this.options.readyTimeoutMs ?? 20_000);
+    }
+    await Promise.all([...this.proxies.values()].map((p) => p.refresh()));
+  }
+
+  private async admin(name: string, method: string, body?: unknown): Promise<Record<string, unknown>[]> {
+    const results = await Promise.all(
+      this.deployment(name).pods.map((pod) =>
+        httpRequest(`${pod.url}/admin/faults`, { method, body, headers: { authorization: `Bearer ${this.adminToken}` }, timeoutMs: 3_000 }),
+      ),
+    );
+    return results.map((result) => {
+      if (result.status !== 200) throw new Error(`${method} /admin/faults on ${name}: ${result.status ?? result.errorCode} ${result.body}`);
+      return (result.json as { faults: Record<string, unknown> }).faults;
+    });
+  }
+
+  getFaults(deployment: string): Promise<Record<string, unknown>[]> {
+    return this.admin(deployment, 'GET');
+  }
+
+  async setFaults(deployment: string, faults: Record<string, unknown>): Promise<void> {
+    await this.admin(deployment, 'PUT', faults);
+  }
+
+  async clearFaults(deployment: string): Promise<void> {
+    await this.admin(deployment, 'DELETE');
+  }
+
+  async logs(deployment: string, options: { since?: number; match?: LogPredicate } = {}): Promise<LogLine[]> {
+    this.deployment(deployment);
+    return this.logStore.search({ deployment, ...options });
+  }
+
+  waitForLog(deployment: string, match: LogPredicate, options: { since?: number; timeoutMs?: number; what?: string } = {}): Promise<LogLine> {
+    this.deployment(deployment);
+    return this.logStore.waitFor({ deployment, since: options.since, match }, options.timeoutMs ?? 5_000, options.what ?? `a ${deployment} log line`);
+  }
+
+  async traces(filter: TraceFilter = {}): Promise<ZipkinSpan[][]> {
+    return this.zipkin?.store.query(filter) ?? [];
+  }
+
+  async trace(traceId: string): Promise<ZipkinSpan[] | undefined> {
+    return this.zipkin?.store.trace(traceId);
+  }
+
+  async scrapeMetrics(deployment: string): Promise<string[]> {
+    const results = await Promise.all(this.deployment(deployment).pods.map((pod) => httpRequest(`${pod.url}/metrics`, { timeoutMs: 3_000 })));
+    return results.map((r) => {
+      if (r.status !== 200) throw new Error(`scraping ${deployment}: ${r.status ?? r.errorCode}`);
+      return r.body;
+    });
+  }
+
+  async dnsQueries(role: DnsRole): Promise<DnsQueryRecord[]> {
+    const pod = this.deployment(role === 'cluster' ? CLUSTER_DNS : UPSTREAM_DNS).pods[0];
+    const result = await httpRequest(`${pod.url}/queries`, { timeoutMs: 3_000 });
+    if (result.status !== 200) throw new Error(`GET /queries on the ${role} DNS: ${result.status ?? result.errorCode}`);
+    const json = result.json as DnsQueryRecord[] | { queries: DnsQueryRecord[] };
+    return Array.isArray(json) ? json : json.queries;
+  }
+
+  async restarts(deployment: string): Promise<number> {
+    return this.deployment(deployment).pods.reduce((sum, pod) => sum + pod.supervised.restarts, 0);
+  }
+
+  async memory(): Promise<{ totalBytes: number; byPod: Record<string, number> }> {
+    const byPod: Record<string, number> = { 'faultline (harness, kube-proxy, zipkin)': process.memoryUsage().rss };
+    for (const deployment of this.deployments.values()) {
+      for (const pod of deployment.pods) if (pod.supervised.pid) byPod[pod.name] = rssBytes(pod.supervised.pid);
+    }
+    return { totalBytes: Object.values(byPod).reduce((a, b) => a + b, 0), byPod };
+  }
+
+  /** PIDs of every pod process (for the state file of `faultline up`). */
+  pids(): number[] {
+    return [...this.deployments.values()].flatMap((d) => d.pods.map((pod) => pod.supervised.pid).filter((pid): pid is number => pid !== undefined));
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      await Promise.all([...this.proxies.values()].map((p) => p.stop()));
+      await Promise.all([...this.deployments.values()].flatMap((d) => d.pods.map((pod) => pod.stop())));
+      await this.zipkin?.close();
+      if (this.workdir) rmSync(this.workdir, { recursive: true, force: true });
+      liveTargets.delete(this);
+    })();
+    return this.stopped;
+  }
+
+  /** Synchronous: SIGKILL to every pod, for process 'exit' handlers. */
+  killNow(): void {
+    for (const deployment of this.deployments.values()) for (const pod of deployment.pods) pod.killNow();
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * What a scenario can do to and see in a lab, whatever runs it (local processes or a kind cluster).
+ * Every method is async so that a cluster target can implement it with its API, Helm and port-forwards.
+ */
+import type { ZipkinSpan } from '@faultline/zipkin-receiver';
+import type { LabSpec } from '../lab/spec';
+import type { HttpResult, RequestOptions } from '../evidence/http';
+import type { LogLine, LogPredicate } from './local/log-store';
+
+export type { LogLine, LogPredicate };
+
+export interface PodInfo {
+  name: string;
+  deployment: string;
+  ip: string;
+  port: number;
+  pid?: number;
+  restarts: number;
+  running: boolean;
+}
+
+export interface ServiceInfo {
+  name: string;
+  clusterIp: string;
+  port: number;
+  targetPort: number;
+  /** Pod IPs that accept on targetPort right now. */
+  readyEndpoints: readonly string[];
+}
+
+/** One query as the lab DNS logs it (GET /queries on a dns-server). */
+export interface DnsQueryRecord {
+  name: string;
+  type: string;
+  rcode?: string;
+  [field: string]: unknown;
+}
+
+export type DnsRole = 'cluster' | 'upstream';
+
+export interface TraceFilter {
+  serviceName?: string;
+  spanName?: string;
+  /** Microseconds. */
+  minDuration?: number;
+  limit?: number;
+}
+
+export interface Target {
+  readonly name: 'local' | 'kind';
+  /** Brings the lab up: DNS, pods (ready), Services. */
+  start(lab: LabSpec): Promise<void>;
+  /** Tears everything down; safe to call more than once. */
+  stop(): Promise<void>;
+
+  /** Base URL of a Service as the harness reaches it (an ingress or port-forward on a cluster). */
+  serviceUrl(service: string): string;
+  /**
+   * A request made from inside the cluster, as `kubectl exec test-pod -- curl` would: host names resolve
+   * through the cluster DNS with the pod's search list and ndots, each request on a new connection.
+   */
+  podRequest(url: string, options?: RequestOptions): Promise<HttpResult>;
+
+  services(): Promise<ServiceInfo[]>;
+  pods(deployment?: string): Promise<PodInfo[]>;
+  /** Edits a Service's ports, as `kubectl apply` of a changed manifest. */
+  setServicePorts(service: string, ports: { port?: number; targetPort?: number }): Promise<void>;
+  /** Changes a Deployment's environment and rolls its pods (waits until they are ready again). */
+  setEnv(deployment: string, env: Record<string, string | undefined>): Promise<void>;
+
+  /** Fault switches of every pod of a Deployment, through /admin/faults. */
+  getFaults(deployment: string): Promise<Record<string, unknown>[]>;
+  setFaults(deployment: string, faults: Record<string, unknown>): Promise<void>;
+  clearFaults(deployment: string): Promise<void>;
+
+  logs(deployment: string, options?: { since?: number; match?: LogPredicate }): Promise<LogLine[]>;
+  waitForLog(deployment: string, match: LogPredicate, options?: { since?: number; timeoutMs?: number; what?: string }): Promise<LogLine>;
+
+  traces(filter?: TraceFilter): Promise<ZipkinSpan[][]>;
+  trace(traceId: string): Promise<ZipkinSpan[] | undefined>;
+
+  /** /metrics text of each pod of a Deployment. */
+  scrapeMetrics(deployment: string): Promise<string[]>;
+  /** The query log of the cluster DNS or of the upstream DNS. */
+  dnsQueries(role: DnsRole): Promise<DnsQueryRecord[]>;
+  /** Container restarts of a Deployment's pods, summed. */
+  restarts(deployment: string): Promise<number>;
+  /** Resident memory of the whole lab, bytes. */
+  memory(): Promise<{ totalBytes: number; byPod: Record<string, number> }>;
+}
