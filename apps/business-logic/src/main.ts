@@ -1,0 +1,4 @@
+import { runService } from '@faultline/service-kit';
+import { businessLogic } from './app';
+
+void runService(businessLogic());
