@@ -1,9 +1,10 @@
 /** Every scenario, in the catalog's order. Ids are stable: the CLI, the docs and the tests use them. */
 import { UsageError } from '../cli/args';
 import type { Scenario } from './model';
+import { slowPageTrace } from './slow-page-trace';
 import { tcpWrongTargetPort } from './tcp-wrong-target-port';
 
-export const CATALOG: readonly Scenario[] = [tcpWrongTargetPort];
+export const CATALOG: readonly Scenario[] = [tcpWrongTargetPort, slowPageTrace];
 
 export function findScenarios(ids: readonly string[]): Scenario[] {
   return ids.map((id) => {

@@ -28,11 +28,20 @@ export interface ServiceInfo {
   readyEndpoints: readonly string[];
 }
 
-/** One query as the lab DNS logs it (GET /queries on a dns-server). */
+/** One query as the lab DNS logs it (GET /queries on a dns-server), fields as Inspektor Gadget's trace_dns. */
 export interface DnsQueryRecord {
+  time: string;
+  /** Fully qualified, with the trailing dot. */
   name: string;
-  type: string;
-  rcode?: string;
+  qtype: string;
+  /** R: a response was sent; Q: no reply. */
+  qr: 'Q' | 'R';
+  /** null when nothing was sent. */
+  rcode: string | null;
+  src: string;
+  fault?: string;
+  forwarded_to?: string;
+  forward_error?: string;
   [field: string]: unknown;
 }
 
