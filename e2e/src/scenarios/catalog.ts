@@ -1,10 +1,12 @@
 /** Every scenario, in the catalog's order. Ids are stable: the CLI, the docs and the tests use them. */
 import { UsageError } from '../cli/args';
 import type { Scenario } from './model';
+import { dnsNdotsAmplification } from './dns-ndots-amplification';
+import { dnsUpstreamFailure } from './dns-upstream-failure';
 import { slowPageTrace } from './slow-page-trace';
 import { tcpWrongTargetPort } from './tcp-wrong-target-port';
 
-export const CATALOG: readonly Scenario[] = [tcpWrongTargetPort, slowPageTrace];
+export const CATALOG: readonly Scenario[] = [tcpWrongTargetPort, dnsUpstreamFailure, dnsNdotsAmplification, slowPageTrace];
 
 export function findScenarios(ids: readonly string[]): Scenario[] {
   return ids.map((id) => {

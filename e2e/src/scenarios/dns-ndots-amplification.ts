@@ -1,0 +1,73 @@
+/**
+ * Seed 000, extra demo: with ndots:5 and three search domains, a name with fewer than five dots is
+ * tried with every search domain before itself: each lookup of `myexternalserver.com` costs at least
+ * four A queries at the cluster DNS (three NXDOMAIN expansions first). Fix: name the host as an FQDN,
+ * `myexternalserver.com.`, and roll order-service: exactly one A query.
+ */
+import { formatQueries, queriesFor } from '../evidence/dns';
+import { deleteQueue } from '../evidence/queue';
+import { EXTERNAL_HOST, EXTERNAL_PORT, storeLab } from '../lab/labs';
+import { SEARCH_DOMAINS } from '../lab/spec';
+import { expect, type Scenario } from './model';
+import { INSPEKTOR_GADGET, placeOrder, shown } from './store-requests';
+
+export const dnsNdotsAmplification: Scenario = {
+  id: 'dns-ndots-amplification',
+  seed: '000',
+  title: 'ndots:5 amplification: one external name, four DNS queries',
+  breaks: 'order-service names the external host `myexternalserver.com` (not an FQDN), ndots:5, 3 search domains',
+  symptom: '≥ 4 A queries per resolution at the cluster DNS, the search expansions first',
+  fix: 'EXTERNAL_SERVER_URL with `myexternalserver.com.` and a rollout: exactly 1 A query',
+  targets: ['local', 'kind'],
+  lab: (options) => storeLab({ rabbitmqUrl: options.rabbitmqUrl, queueName: `orders-${options.runId}` }),
+  cleanup: (options) => deleteQueue(options.rabbitmqUrl, `orders-${options.runId}`),
+  steps: [
+    {
+      phase: 'break',
+      title: 'order-service calls http://myexternalserver.com:8080 (1 dot < ndots:5)',
+      async run({ target, evidence }) {
+        const pod = (await target.pods('order-service'))[0];
+        evidence('order-service pod', `EXTERNAL_SERVER_URL=http://${EXTERNAL_HOST}:${EXTERNAL_PORT}; resolv.conf: search ${SEARCH_DOMAINS.join(' ')} / options ndots:5 (${pod.name})`);
+      },
+    },
+    {
+      phase: 'symptom',
+      title: 'an order with product 11 costs ≥ 4 A queries, search expansions first',
+      async run({ target, evidence }) {
+        const since = Date.now();
+        const placed = await placeOrder(target, INSPEKTOR_GADGET);
+        evidence('browser', `POST /api/orders (product 11) → ${shown(placed)}`);
+        expect(placed.status === 201, `the order should be taken: ${shown(placed)}`);
+        const queries = await queriesFor(target, 'cluster', EXTERNAL_HOST, since);
+        evidence(`trace_dns --filter 'qr==Q,qtype==A,name~^${EXTERNAL_HOST}.*'`, `${queries.length} A queries:\n${formatQueries(queries)}`);
+        expect(queries.length >= 4, `expected at least 4 A queries for one lookup, saw ${queries.length}`);
+        const expansions = SEARCH_DOMAINS.map((domain) => `${EXTERNAL_HOST}.${domain}.`);
+        const firstNames = queries.slice(0, 3).map((q) => q.name.toLowerCase());
+        expect(expansions.every((name) => firstNames.includes(name)), `the search expansions should come first, got ${firstNames.join(', ')}`);
+        expect(queries.filter((q) => expansions.includes(q.name.toLowerCase())).every((q) => q.rcode === 'NXDOMAIN'), 'the expansions should be NXDOMAIN');
+      },
+    },
+    {
+      phase: 'fix',
+      title: 'use the FQDN myexternalserver.com. and roll order-service',
+      async run({ target, evidence }) {
+        const url = `http://${EXTERNAL_HOST}.:${EXTERNAL_PORT}`;
+        await target.setEnv('order-service', { EXTERNAL_SERVER_URL: url });
+        evidence('kubectl rollout restart deployment order-service', `EXTERNAL_SERVER_URL=${url}`);
+      },
+    },
+    {
+      phase: 'after',
+      title: 'the same order costs exactly 1 A query, for myexternalserver.com.',
+      async run({ target, evidence }) {
+        const since = Date.now();
+        const placed = await placeOrder(target, INSPEKTOR_GADGET);
+        evidence('browser', `POST /api/orders (product 11) → ${shown(placed)}`);
+        expect(placed.status === 201, `the order should be taken: ${shown(placed)}`);
+        const queries = await queriesFor(target, 'cluster', EXTERNAL_HOST, since);
+        evidence(`trace_dns --filter 'qr==Q,qtype==A,name~^${EXTERNAL_HOST}.*'`, `${queries.length} A queries:\n${formatQueries(queries)}`);
+        expect(queries.length === 1 && queries[0].name.toLowerCase() === `${EXTERNAL_HOST}.`, `expected exactly 1 A query for ${EXTERNAL_HOST}., saw ${queries.length}`);
+      },
+    },
+  ],
+};

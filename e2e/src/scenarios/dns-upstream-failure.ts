@@ -1,0 +1,101 @@
+/**
+ * Seed 000, demo 2: the custom (upstream) DNS server stops answering for myexternalserver.com. An order
+ * holding product 11 ("Inspektor Gadget") needs order-service to call that host: it fails with EAI_AGAIN;
+ * the cluster DNS answers SERVFAIL for the name; the upstream got the queries and sent no reply; other
+ * orders still succeed. Fix: restore the upstream → the order is taken and external-server got the call.
+ */
+import { formatQueries, queriesFor } from '../evidence/dns';
+import { waitUntil } from '../evidence/poll';
+import { deleteQueue } from '../evidence/queue';
+import { serviceIs, spanErrorSummary, spanText, waitForSpan } from '../evidence/spans';
+import { EXTERNAL_HOST, storeLab } from '../lab/labs';
+import { expect, type Scenario } from './model';
+import { INSPEKTOR_GADGET, placeOrder, shown } from './store-requests';
+
+const PLAIN_PRODUCT = 1;
+
+export const dnsUpstreamFailure: Scenario = {
+  id: 'dns-upstream-failure',
+  seed: '000',
+  title: 'The upstream DNS stops answering: orders needing the external server fail with EAI_AGAIN',
+  breaks: 'the upstream DNS server drops every query for myexternalserver.com',
+  symptom: 'an order with product 11 fails naming EAI_AGAIN; cluster DNS answers SERVFAIL; the upstream got the queries and sent no reply; other orders succeed',
+  fix: 'restore the upstream DNS: the order is taken (201) and external-server got the call',
+  targets: ['local', 'kind'],
+  lab: (options) => storeLab({ rabbitmqUrl: options.rabbitmqUrl, queueName: `orders-${options.runId}`, externalTimeoutMs: 15_000 }),
+  cleanup: (options) => deleteQueue(options.rabbitmqUrl, `orders-${options.runId}`),
+  steps: [
+    {
+      phase: 'setup',
+      title: 'an order with Inspektor Gadget is taken; external-server got the call',
+      async run({ target, evidence }) {
+        const since = Date.now();
+        const placed = await placeOrder(target, INSPEKTOR_GADGET);
+        evidence('browser', `POST /api/orders (product 11) → ${shown(placed)}`);
+        expect(placed.status === 201, `the order should be taken while DNS works: ${shown(placed)}`);
+        const call = await target.waitForLog('external-server', (l) => l.json?.msg !== undefined && l.text.includes(EXTERNAL_HOST), { since, what: 'external-server logging the call' });
+        evidence('kubectl logs -l app=external-server', call.text);
+      },
+    },
+    {
+      phase: 'break',
+      title: 'the upstream DNS drops queries for myexternalserver.com (update-dns-configuration.sh)',
+      async run({ target, state, evidence }) {
+        await target.setFaults('upstream-dns', { dns: { [EXTERNAL_HOST]: { action: 'drop' } } });
+        state.brokenAt = Date.now();
+        evidence('upstream DNS /admin/faults', JSON.stringify((await target.getFaults('upstream-dns'))[0]));
+      },
+    },
+    {
+      phase: 'symptom',
+      title: 'orders with product 11 fail with EAI_AGAIN; cluster DNS SERVFAIL; upstream sends no reply',
+      async run({ target, state, evidence }) {
+        const since = state.brokenAt as number;
+        const placed = await placeOrder(target, INSPEKTOR_GADGET);
+        evidence('browser', `POST /api/orders (product 11) → ${shown(placed)}`);
+        expect(placed.status !== undefined && placed.status >= 500, `the order should fail while the upstream DNS is broken: ${shown(placed)}`);
+        const line = await target.waitForLog('order-service', (l) => l.text.includes('EAI_AGAIN'), { since, what: 'an order-service log line naming EAI_AGAIN' });
+        evidence('kubectl logs -l app=order-service', line.text);
+        const { span } = await waitForSpan(target, (s) => serviceIs(s, 'order-service') && spanText(s).includes('EAI_AGAIN'), { since, what: 'an order-service span naming EAI_AGAIN' });
+        evidence('trace (span)', spanErrorSummary(span));
+
+        const cluster = await queriesFor(target, 'cluster', EXTERNAL_HOST, since);
+        const failed = cluster.filter((q) => q.name.toLowerCase() === `${EXTERNAL_HOST}.` && q.rcode === 'SERVFAIL');
+        evidence('trace_dns: order-service ↔ cluster DNS', formatQueries(cluster));
+        expect(failed.length > 0, `the cluster DNS should answer SERVFAIL for ${EXTERNAL_HOST}.`);
+        const upstream = await queriesFor(target, 'upstream', EXTERNAL_HOST, since);
+        evidence('trace_dns: cluster DNS ↔ upstream DNS', formatQueries(upstream));
+        expect(upstream.length > 0 && upstream.every((q) => q.qr === 'Q' && q.rcode === null), 'the upstream should have received the queries and sent no reply');
+
+        const plain = await placeOrder(target, PLAIN_PRODUCT);
+        evidence('browser', `POST /api/orders (product 1) → ${shown(plain)}`);
+        expect(plain.status === 201, `orders without product 11 should still be taken: ${shown(plain)}`);
+      },
+    },
+    {
+      phase: 'fix',
+      title: 'restore the upstream DNS configuration (fix-dns-configuration.sh)',
+      async run({ target, evidence }) {
+        await target.clearFaults('upstream-dns');
+        evidence('upstream DNS /admin/faults', JSON.stringify((await target.getFaults('upstream-dns'))[0]));
+      },
+    },
+    {
+      phase: 'after',
+      title: 'the order with product 11 is taken; external-server got the call',
+      async run({ target, evidence }) {
+        const since = Date.now();
+        const placed = await waitUntil(
+          async () => {
+            const result = await placeOrder(target, INSPEKTOR_GADGET);
+            return result.status === 201 ? result : undefined;
+          },
+          { timeoutMs: 10_000, intervalMs: 250, what: 'an order with product 11 to be taken after the fix' },
+        );
+        evidence('browser', `POST /api/orders (product 11) → ${shown(placed)}`);
+        const call = await target.waitForLog('external-server', (l) => l.text.includes(EXTERNAL_HOST), { since, what: 'external-server logging the call' });
+        evidence('kubectl logs -l app=external-server', call.text);
+      },
+    },
+  ],
+};
