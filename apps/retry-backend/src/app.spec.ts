@@ -6,7 +6,7 @@ import { shouldFail } from './fail-request';
 import { BackendLifecycle } from './lifecycle';
 
 /** A random source that returns the given values in turn (then repeats the last). */
-const draws = (...values: number[]) => () => (values.length > 1 ? values.shift()! : values[0]);
+const draws = (...values: number[]) => () => (values.length > 1 ? (values.shift() as number) : values[0]);
 
 describe('retry-backend', () => {
   let svc: TestService<ReturnType<typeof retryBackend>['config']> | undefined;
