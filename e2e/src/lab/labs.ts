@@ -74,7 +74,7 @@ export function resilienceLab(options: ResilienceOptions): LabSpec {
     app: 'retry-backend',
     port: 8080,
     replicas: options.backendReplicas ?? 1,
-    env: { VERSION: 'v1', HANG_SECONDS: String(options.hangSeconds) },
+    env: { VERSION: 'v1', SERVER_ID: '$(POD_NAME)', HANG_SECONDS: String(options.hangSeconds) },
   };
   const client: DeploymentSpec = {
     name: 'retry-client',

@@ -1,12 +1,26 @@
 /** Every scenario, in the catalog's order. Ids are stable: the CLI, the docs and the tests use them. */
 import { UsageError } from '../cli/args';
-import type { Scenario } from './model';
+import { crashCircuitBreaker } from './crash-circuit-breaker';
 import { dnsNdotsAmplification } from './dns-ndots-amplification';
 import { dnsUpstreamFailure } from './dns-upstream-failure';
+import { canarySplit, staleDnsServer } from './kind-only';
+import type { Scenario } from './model';
+import { retryFailRate } from './retry-fail-rate';
+import { serviceLoadBalancing } from './service-load-balancing';
 import { slowPageTrace } from './slow-page-trace';
 import { tcpWrongTargetPort } from './tcp-wrong-target-port';
 
-export const CATALOG: readonly Scenario[] = [tcpWrongTargetPort, dnsUpstreamFailure, dnsNdotsAmplification, slowPageTrace];
+export const CATALOG: readonly Scenario[] = [
+  tcpWrongTargetPort,
+  dnsUpstreamFailure,
+  dnsNdotsAmplification,
+  slowPageTrace,
+  serviceLoadBalancing,
+  retryFailRate,
+  crashCircuitBreaker,
+  canarySplit,
+  staleDnsServer,
+];
 
 export function findScenarios(ids: readonly string[]): Scenario[] {
   return ids.map((id) => {

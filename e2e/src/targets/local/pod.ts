@@ -22,6 +22,11 @@ function baseEnvironment(): NodeJS.ProcessEnv {
   return Object.fromEntries(keep.filter((key) => process.env[key] !== undefined).map((key) => [key, process.env[key]]));
 }
 
+/** Kubernetes' dependent variables: `$(POD_NAME)` in a value becomes the pod's name (downward API). */
+function expandPodFields(env: Record<string, string>, podName: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value.replaceAll('$(POD_NAME)', podName)]));
+}
+
 export class Pod {
   readonly name: string;
   private process: SupervisedProcess;
@@ -40,7 +45,7 @@ export class Pod {
       command: process.execPath,
       args: ['--enable-source-maps', '--require', POD_GUARD, '--require', bundle.tracing, bundle.main],
       cwd: WORKSPACE_ROOT,
-      env: { ...baseEnvironment(), ...this.env, POD_NAME: this.name, PORT: String(this.options.port), HOST: this.options.ip },
+      env: { ...baseEnvironment(), ...expandPodFields(this.env, this.name), POD_NAME: this.name, PORT: String(this.options.port), HOST: this.options.ip },
       backoffMs: this.options.backoffMs,
       onLine: (line, stream) => this.options.logs.add(this.options.deployment, this.name, stream, line),
     });

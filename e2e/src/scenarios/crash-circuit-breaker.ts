@@ -1,0 +1,106 @@
+/**
+ * Seed 004, "no circuit breaker": a backend that hangs (then exits) or crashes. Without a breaker every
+ * caller waits for its timeout and the backend keeps restarting; with the breaker, after a few failures
+ * callers get a fast 503, and once the backend is back a half-open probe closes the breaker again.
+ * Shortened for the lab: per-try timeout 1 s (the seed's curl -m 2), breaker after 2 failures, open 1.5 s.
+ */
+import { waitUntil } from '../evidence/poll';
+import { resilienceLab } from '../lab/labs';
+import type { Target } from '../targets/target';
+import { expect, type Scenario } from './model';
+import { call, type Call } from './resilience-requests';
+
+const PER_TRY_TIMEOUT_MS = 1000;
+const BREAKER_OPEN_MS = 1500;
+
+const line = (c: Call) => `${c.httpStatus ?? c.result.errorCode} ${c.report?.outcome ?? ''} in ${c.durationMs} ms`;
+
+async function backendServing(target: Target): Promise<void> {
+  await waitUntil(async () => (await target.services()).find((s) => s.name === 'retry-backend')!.readyEndpoints.length > 0, {
+    timeoutMs: 30_000,
+    intervalMs: 100,
+    what: 'retry-backend to be back behind its Service',
+  });
+}
+
+export const crashCircuitBreaker: Scenario = {
+  id: 'crash-circuit-breaker',
+  seed: '004',
+  title: 'A crashing, hanging backend: timeouts and restarts, then a circuit breaker',
+  breaks: 'retry-backend crashes (mode crash) or hangs then exits (mode hang, HANG_SECONDS)',
+  symptom: 'no breaker: each caller waits for its timeout; the backend restarts (restart count grows)',
+  fix: 'breaker on: after 2 failures callers get fast 503s; once the backend is back, a half-open probe closes it',
+  targets: ['local', 'kind'],
+  lab: (options) =>
+    resilienceLab({
+      hangSeconds: options.hangSeconds,
+      clientEnv: { RETRIES_ENABLED: 'false', PER_TRY_TIMEOUT_MS: String(PER_TRY_TIMEOUT_MS), BREAKER_ENABLED: 'false' },
+    }),
+  steps: [
+    {
+      phase: 'break',
+      title: 'a call with mode=crash: the backend aborts and exits',
+      async run({ target, evidence }) {
+        const crashed = await call(target, '?failRate=100&mode=crash');
+        evidence('client', `GET /call?failRate=100&mode=crash → ${line(crashed)}`);
+        expect(crashed.httpStatus === 502, `a crashing backend should give the caller a 502: ${line(crashed)}`);
+        await waitUntil(async () => (await target.restarts('retry-backend')) >= 1, { timeoutMs: 10_000, what: 'the backend to restart after the crash' });
+        evidence('kubectl get pods', `retry-backend restarts: ${await target.restarts('retry-backend')}`);
+      },
+    },
+    {
+      phase: 'symptom',
+      title: 'no breaker: callers of a hanging backend wait for their timeout; the backend restarts again',
+      async run({ target, options, evidence }) {
+        await backendServing(target);
+        const restartsBefore = await target.restarts('retry-backend');
+        const calls: Call[] = [];
+        for (let i = 0; i < 3; i += 1) calls.push(await call(target, '?failRate=100&mode=hang'));
+        evidence('client', calls.map((c, i) => `call ${i + 1}: ${line(c)}`).join('\n'));
+        const waited = calls.filter((c) => c.durationMs >= PER_TRY_TIMEOUT_MS * 0.9);
+        expect(waited.length >= 1 && calls[0].report?.outcome === 'timeout', `the first caller should wait for its ${PER_TRY_TIMEOUT_MS} ms timeout: ${line(calls[0])}`);
+        const hang = await target.waitForLog('retry-backend', (l) => String(l.json?.msg ?? '').startsWith('hanging'), { what: 'the backend logging the hang' });
+        evidence('kubectl logs -l app=retry-backend', hang.text);
+        await waitUntil(async () => (await target.restarts('retry-backend')) > restartsBefore, {
+          timeoutMs: options.hangSeconds * 1000 + 10_000,
+          what: 'the hanging backend to exit and be restarted',
+        });
+        evidence('kubectl get pods', `retry-backend restarts: ${restartsBefore} → ${await target.restarts('retry-backend')}`);
+      },
+    },
+    {
+      phase: 'fix',
+      title: 'turn the circuit breaker on (2 failures open it for 1.5 s)',
+      async run({ target, evidence }) {
+        await backendServing(target);
+        const env = { BREAKER_ENABLED: 'true', BREAKER_FAILURE_THRESHOLD: '2', BREAKER_OPEN_MS: String(BREAKER_OPEN_MS) };
+        await target.setEnv('retry-client', env);
+        evidence('kubectl set env deployment/retry-client', Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' '));
+      },
+    },
+    {
+      phase: 'after',
+      title: 'fast 503s while the breaker is open, then recovery through half-open',
+      async run({ target, options, evidence }) {
+        await backendServing(target);
+        const calls: Call[] = [];
+        for (let i = 0; i < 5; i += 1) calls.push(await call(target, '?failRate=100&mode=hang'));
+        evidence('client', calls.map((c, i) => `call ${i + 1}: ${line(c)}`).join('\n'));
+        const fast = calls.filter((c) => c.report?.outcome === 'circuit_open');
+        expect(fast.length >= 2, `the breaker should open and fail calls fast with 503, got: ${calls.map(line).join('; ')}`);
+        expect(fast.every((c) => c.httpStatus === 503 && c.durationMs < PER_TRY_TIMEOUT_MS / 2), 'calls failed by the open breaker should be fast 503s');
+        const recovered = await waitUntil(
+          async () => {
+            const probe = await call(target, '');
+            return probe.httpStatus === 200 ? probe : undefined;
+          },
+          { timeoutMs: options.hangSeconds * 1000 + 15_000, intervalMs: 250, what: 'a successful call after the backend is back (half-open probe)' },
+        );
+        evidence('client', `GET /call → ${line(recovered)} (half-open probe succeeded, breaker closed)`);
+        const next = await call(target, '');
+        evidence('client', `GET /call → ${line(next)}`);
+        expect(next.httpStatus === 200, `calls should succeed again once the breaker closed: ${line(next)}`);
+      },
+    },
+  ],
+};
