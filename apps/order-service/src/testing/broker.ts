@@ -32,6 +32,7 @@ export async function drainQueue(queue: string, { keep = false } = {}): Promise<
   const connection = await amqp.connect(TEST_BROKER_URL);
   try {
     const channel = await connection.createChannel();
+    channel.on('error', () => undefined); // a missing queue rejects the call below; no stray 'error' event
     const messages: GetMessage[] = [];
     const { messageCount } = await channel.checkQueue(queue);
     for (let i = 0; i < messageCount + 1000; i++) {
@@ -50,6 +51,7 @@ export async function deleteQueue(queue: string): Promise<void> {
   const connection = await amqp.connect(TEST_BROKER_URL);
   try {
     const channel = await connection.createChannel();
+    channel.on('error', () => undefined); // a missing queue rejects the call below; no stray 'error' event
     await channel.deleteQueue(queue);
   } finally {
     await connection.close().catch(() => undefined);
