@@ -91,14 +91,14 @@ export const crashCircuitBreaker: Scenario = {
         expect(fast.every((c) => c.httpStatus === 503 && c.durationMs < PER_TRY_TIMEOUT_MS / 2), 'calls failed by the open breaker should be fast 503s');
         const recovered = await waitUntil(
           async () => {
-            const probe = await call(target, '');
+            const probe = await call(target, '?failRate=0');
             return probe.httpStatus === 200 ? probe : undefined;
           },
           { timeoutMs: options.hangSeconds * 1000 + 15_000, intervalMs: 250, what: 'a successful call after the backend is back (half-open probe)' },
         );
-        evidence('client', `GET /call → ${line(recovered)} (half-open probe succeeded, breaker closed)`);
-        const next = await call(target, '');
-        evidence('client', `GET /call → ${line(next)}`);
+        evidence('client', `GET /call?failRate=0 → ${line(recovered)} (half-open probe succeeded, breaker closed)`);
+        const next = await call(target, '?failRate=0');
+        evidence('client', `GET /call?failRate=0 → ${line(next)}`);
         expect(next.httpStatus === 200, `calls should succeed again once the breaker closed: ${line(next)}`);
       },
     },

@@ -32,12 +32,12 @@ export const serviceLoadBalancing: Scenario = {
     },
     {
       phase: 'symptom',
-      title: 'from a pod: curl http://retry-backend:8080/ many times',
+      title: 'from a pod: curl http://retry-backend:8080/?failRate=0 many times',
       async run({ target, options, evidence }) {
         const since = Date.now();
         const served = new Map<string, number>();
         for (let i = 0; i < options.sampleSize; i += 1) {
-          const result = await target.podRequest('http://retry-backend:8080/');
+          const result = await target.podRequest('http://retry-backend:8080/?failRate=0');
           expect(result.status === 200, `request ${i + 1}: ${outcome(result)} ${result.errorMessage ?? result.body}`);
           const id = /server id (\S+)/.exec(result.body)?.[1] ?? result.body;
           served.set(id, (served.get(id) ?? 0) + 1);
