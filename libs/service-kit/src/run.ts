@@ -7,8 +7,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { shutdownTracing } from '@faultline/tracer';
-import { ConfigError, type ConfigSpec, describeConfig, BASE_CONFIG } from './config';
-import { type CreateOptions, createService, type Service, type ServiceDefinition } from './service';
+import { ConfigError, type ConfigSpec, describeConfig } from './config';
+import { type CreateOptions, createService, type Service, type ServiceDefinition, serviceConfigSpec } from './service';
 
 export interface RunningService<S extends ConfigSpec = ConfigSpec> {
   readonly service: Service<S>;
@@ -69,7 +69,7 @@ export function listen<S extends ConfigSpec>(service: Service<S>): Promise<Runni
 export async function runService<S extends ConfigSpec>(definition: ServiceDefinition<S>, options: CreateOptions = {}): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     process.stdout.write(
-      `${definition.name}: configured by environment variables\n\n${describeConfig({ ...BASE_CONFIG, ...definition.config })}\n` +
+      `${definition.name}: configured by environment variables\n\n${describeConfig(serviceConfigSpec(definition))}\n` +
         `\nTracing: OTEL_SERVICE_NAME, OTEL_EXPORTER_ZIPKIN_ENDPOINT, OTEL_PROPAGATORS, OTEL_TRACES_SAMPLER(_ARG), OTEL_SDK_DISABLED\n`,
     );
     return;

@@ -159,3 +159,13 @@ describe('service kit', () => {
     }
   });
 });
+
+describe('serviceConfigSpec', () => {
+  it('defaults PORT to the service port and adds the service settings', async () => {
+    const { serviceConfigSpec } = await import('./service');
+    const spec = serviceConfigSpec(definition);
+    assert.equal(spec.port.type === 'port' && spec.port.default, 9999);
+    assert.equal(spec.greeting.env, 'GREETING');
+    assert.equal(spec.adminToken.env, 'ADMIN_TOKEN');
+  });
+});

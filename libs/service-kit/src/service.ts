@@ -58,14 +58,18 @@ export interface CreateOptions {
   exit?: (code: number) => void;
 }
 
+/** Every setting of a service: the base ones, PORT defaulting to the service's port, and its own. */
+export function serviceConfigSpec<S extends ConfigSpec>(definition: ServiceDefinition<S>): ConfigSpec {
+  return { ...BASE_CONFIG, port: { ...BASE_CONFIG.port, default: definition.defaultPort }, ...definition.config };
+}
+
 /** Builds the app without listening: tests drive it in-process. Throws ConfigError on bad settings. */
 export async function createService<S extends ConfigSpec>(
   definition: ServiceDefinition<S>,
   options: CreateOptions = {},
 ): Promise<Service<S>> {
   const env = options.env ?? process.env;
-  const spec = { ...BASE_CONFIG, port: { ...BASE_CONFIG.port, default: definition.defaultPort }, ...definition.config };
-  const config = readConfig(spec, env) as ServiceConfig<S>;
+  const config = readConfig(serviceConfigSpec(definition), env) as ServiceConfig<S>;
   const version = env.SERVICE_VERSION || '0.1.0';
   const log = createLogger({ service: definition.name, level: config.logLevel as LogLevel, write: options.logWrite });
   const registry = options.registry ?? new Registry();
