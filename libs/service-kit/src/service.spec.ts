@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError } from './config';
 import { HttpError } from './errors';
-import { createService, type ServiceDefinition } from './service';
+import { createService, type ServiceDefinition, serviceConfigSpec } from './service';
 import { startTestService, type TestService } from './testing';
 
 const settings = { greeting: { env: 'GREETING', type: 'string', default: 'hello', help: 'what to say' } } as const;
@@ -161,8 +161,7 @@ describe('service kit', () => {
 });
 
 describe('serviceConfigSpec', () => {
-  it('defaults PORT to the service port and adds the service settings', async () => {
-    const { serviceConfigSpec } = await import('./service');
+  it('defaults PORT to the service port and adds the service settings', () => {
     const spec = serviceConfigSpec(definition);
     assert.equal(spec.port.type === 'port' && spec.port.default, 9999);
     assert.equal(spec.greeting.env, 'GREETING');
