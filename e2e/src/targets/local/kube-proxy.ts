@@ -133,8 +133,10 @@ export class ServiceProxy {
     const server = this.server;
     if (!server) return Promise.resolve();
     this.server = undefined;
-    // Established connections stay (as conntrack keeps them); new ones are refused.
-    return new Promise((resolve) => server.close(() => resolve()));
+    // The listening socket closes now: new connections are refused. Established ones stay, as conntrack
+    // keeps them; close()'s callback would wait for them, so it is not awaited.
+    server.close();
+    return Promise.resolve();
   }
 
   private forward(client: Socket): void {
