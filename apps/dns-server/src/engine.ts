@@ -63,6 +63,7 @@ interface Result {
 
 export class DnsEngine {
   private nextForwarder = 0;
+  private nextRotation = 0;
 
   constructor(private readonly options: EngineOptions) {}
 
@@ -147,10 +148,21 @@ export class DnsEngine {
     const faultField = fault ? { fault: fault.action } : {};
     const local: LocalAnswer | undefined = role === 'upstream' ? upstreamAnswer(records, question) : clusterAnswer(records, clusterDomain, question);
     if (local) {
-      const response = buildResponse({ query, rcode: local.rcode, answers: local.answers, authoritative: true, recursionAvailable: role === 'cluster' });
-      return { ...local, ...faultField, response: encodeMessage(response) };
+      const answers = role === 'cluster' ? this.rotate(local.answers) : local.answers;
+      const response = buildResponse({ query, rcode: local.rcode, answers, authoritative: true, recursionAvailable: role === 'cluster' });
+      return { ...local, answers, ...faultField, response: encodeMessage(response) };
     }
     return { ...(await this.forward(inbound, query)), ...faultField };
+  }
+
+  /**
+   * Round-robin order of several records, as CoreDNS's loadbalance plugin does: clients that take the
+   * first address spread over a Service's replicas.
+   */
+  private rotate(answers: Answer[]): Answer[] {
+    if (answers.length < 2) return answers;
+    const shift = this.nextRotation++ % answers.length;
+    return [...answers.slice(shift), ...answers.slice(0, shift)];
   }
 
   /** Tries each forwarder in turn (round robin start) within FORWARD_TIMEOUT_MS; nothing usable → SERVFAIL. */
