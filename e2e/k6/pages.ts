@@ -1,0 +1,36 @@
+/**
+ * The seed-001 demo traffic on front-end: the Slow page and the Fast page at the same time. The
+ * thresholds state the symptom: the slow page takes the business-logic's 3 s, the fast one does not.
+ * k6 run e2e/k6/pages.ts -e FRONT_END_URL=http://localhost:8081
+ */
+import { check, sleep } from 'k6';
+import http from 'k6/http';
+import type { Options } from 'k6/options';
+import { FRONT_END_URL, SCALE } from './lib/targets.ts';
+
+export const options: Options = {
+  scenarios: {
+    slow: { executor: 'constant-vus', vus: 2 * SCALE, duration: '1m', exec: 'slowPage' },
+    fast: { executor: 'constant-arrival-rate', rate: 10 * SCALE, timeUnit: '1s', duration: '1m', preAllocatedVUs: 5 * SCALE, exec: 'fastPage' },
+  },
+  thresholds: {
+    'http_req_failed{page:slow}': ['rate<0.01'],
+    'http_req_failed{page:fast}': ['rate<0.01'],
+    // The slow page is slow (data_transformation, 3 s by default)...
+    'http_req_duration{page:slow}': ['p(50)>2900', 'p(95)<6000'],
+    // ...and the fast page is not.
+    'http_req_duration{page:fast}': ['p(95)<300'],
+    checks: ['rate>0.99'],
+  },
+};
+
+export function slowPage(): void {
+  const res = http.get(`${FRONT_END_URL}/slow-page`, { tags: { page: 'slow' }, timeout: '15s' });
+  check(res, { 'slow page 200': (r) => r.status === 200 });
+  sleep(0.5);
+}
+
+export function fastPage(): void {
+  const res = http.get(`${FRONT_END_URL}/fast-page`, { tags: { page: 'fast' } });
+  check(res, { 'fast page 200': (r) => r.status === 200 });
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Creates the kind cluster (once: an existing cluster of that name is kept), installs Cilium for the Cilium
+# layouts, points CoreDNS's forward of myexternalserver.com at the lab's dns-server address, and optionally
+# installs ingress-nginx (canary-split, stale-dns-server).
+set -euo pipefail
+# shellcheck source=scripts/cluster/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+  cat <<USAGE
+Usage: $(basename "$0") [--config NAME] [--name CLUSTER] [--ingress]
+
+  --config NAME   kind layout from kind/: cluster (default: 1 control plane, 2 workers), multi-node
+                  (seed 001: 3 control planes, 3 workers), cilium-kube-proxy-free or cilium-kube-proxy-partial
+                  (seed 003; installs Cilium ${CILIUM_VERSION})
+  --name CLUSTER  cluster name (default: \$CLUSTER_NAME or ${CLUSTER_NAME})
+  --ingress       also install ingress-nginx ${INGRESS_NGINX_VERSION} (needed by canary-split and stale-dns-server)
+  -h, --help      this help
+
+Needs docker, kind, kubectl and helm. Running it again on an existing cluster only re-applies what is missing.
+USAGE
+}
+
+config=cluster
+ingress=false
+while (($#)); do
+  case "$1" in
+    --config) config="${2:?--config needs a name}"; shift 2 ;;
+    --name) CLUSTER_NAME="${2:?--name needs a cluster name}"; shift 2 ;;
+    --ingress) ingress=true; shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+
+config_file="${REPO_ROOT}/kind/${config}.yaml"
+[[ -f "${config_file}" ]] || die "no kind config ${config_file} (choose: cluster, multi-node, cilium-kube-proxy-free, cilium-kube-proxy-partial)"
+require_tools docker kind kubectl helm
+docker info >/dev/null 2>&1 || die "docker is installed but its engine does not answer (is the daemon running, may this user use it?)"
+HELM="$(helm_bin)"
+
+if cluster_exists "${CLUSTER_NAME}"; then
+  log "kind cluster ${CLUSTER_NAME} exists; keeping it"
+else
+  log "creating kind cluster ${CLUSTER_NAME} from kind/${config}.yaml"
+  kind create cluster --name "${CLUSTER_NAME}" --config "${config_file}" --wait 0s
+fi
+
+case "${config}" in
+  cilium-*)
+    log "installing Cilium ${CILIUM_VERSION} (kind/cilium/${config#cilium-}.values.yaml)"
+    "${HELM}" repo add cilium https://helm.cilium.io/ --force-update >/dev/null
+    cilium_args=(--values "${REPO_ROOT}/kind/cilium/${config#cilium-}.values.yaml")
+    if [[ "${config}" == cilium-kube-proxy-free ]]; then
+      # Without kube-proxy the API server's Service address is not routed yet: Cilium talks to the node.
+      cilium_args+=(--set "k8sServiceHost=${CLUSTER_NAME}-control-plane")
+    fi
+    "${HELM}" upgrade --install cilium cilium/cilium --version "${CILIUM_VERSION}" \
+      --kube-context "kind-${CLUSTER_NAME}" --namespace kube-system "${cilium_args[@]}" --wait --timeout 10m
+    ;;
+esac
+
+log "waiting for the nodes and CoreDNS"
+kc wait --for=condition=Ready nodes --all --timeout=5m
+kc -n kube-system rollout status deployment/coredns --timeout=5m
+
+# Before anything resolves through CoreDNS for long: the forward needs one CoreDNS restart, and a restart
+# later is exactly what stale-dns-server is about.
+"${REPO_ROOT}/scripts/cluster/coredns-forward.sh" --name "${CLUSTER_NAME}" --ip "${DNS_SERVER_IP}"
+
+if [[ "${ingress}" == true ]]; then
+  log "installing ingress-nginx ${INGRESS_NGINX_VERSION}"
+  "${HELM}" repo add ingress-nginx https://kubernetes.github.io/ingress-nginx --force-update >/dev/null
+  "${HELM}" upgrade --install ingress-nginx ingress-nginx/ingress-nginx --version "${INGRESS_NGINX_VERSION}" \
+    --kube-context "kind-${CLUSTER_NAME}" --namespace ingress-nginx --create-namespace \
+    --set controller.service.type=NodePort \
+    --set controller.ingressClassResource.default=true \
+    --set controller.admissionWebhooks.enabled=false \
+    --wait --timeout 10m
+fi
+
+log "cluster ${CLUSTER_NAME} is ready (kubectl context kind-${CLUSTER_NAME})"

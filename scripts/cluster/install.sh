@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs (or upgrades) the lab with Helm and waits until every workload is ready; then makes sure CoreDNS
+# forwards myexternalserver.com to the release's dns-server. Scenario values files layer on top.
+set -euo pipefail
+# shellcheck source=scripts/cluster/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+  cat <<USAGE
+Usage: $(basename "$0") [--scenario ID] [--name CLUSTER] [-f VALUES]... [--set KEY=VALUE]...
+
+  --scenario ID   also apply helm/faultline/scenarios/ID.yaml (its break); run again without it to fix
+  -f VALUES       extra values file (after kind/values.yaml)
+  --set KEY=VAL   extra value
+  --name CLUSTER  kind cluster (default ${CLUSTER_NAME})
+  -h, --help      this help
+
+Release ${FAULTLINE_RELEASE} in namespace ${FAULTLINE_NAMESPACE} (\$FAULTLINE_RELEASE, \$FAULTLINE_NAMESPACE), images
+${IMAGE_REPOSITORY}/<app>:${IMAGE_TAG}, helm --wait --timeout ${HELM_TIMEOUT}.
+USAGE
+}
+
+extra=()
+while (($#)); do
+  case "$1" in
+    --scenario)
+      file="${REPO_ROOT}/helm/faultline/scenarios/${2:?--scenario needs an id}.yaml"
+      [[ -f "${file}" ]] || die "no scenario values file ${file}"
+      extra+=(--values "${file}")
+      shift 2
+      ;;
+    -f | --values) extra+=(--values "${2:?$1 needs a file}"); shift 2 ;;
+    --set) extra+=(--set "${2:?--set needs KEY=VALUE}"); shift 2 ;;
+    --name) CLUSTER_NAME="${2:?--name needs a cluster name}"; shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+require_tools kubectl helm
+HELM="$(helm_bin)"
+
+log "helm upgrade --install ${FAULTLINE_RELEASE} (namespace ${FAULTLINE_NAMESPACE})"
+"${HELM}" upgrade --install "${FAULTLINE_RELEASE}" "${REPO_ROOT}/helm/faultline" \
+  --kube-context "kind-${CLUSTER_NAME}" --namespace "${FAULTLINE_NAMESPACE}" --create-namespace \
+  --values "${REPO_ROOT}/kind/values.yaml" \
+  --set "image.repository=${IMAGE_REPOSITORY}" --set "image.tag=${IMAGE_TAG}" \
+  "${extra[@]}" \
+  --wait --timeout "${HELM_TIMEOUT}"
+
+"${REPO_ROOT}/scripts/cluster/coredns-forward.sh" --name "${CLUSTER_NAME}"
+kc -n "${FAULTLINE_NAMESPACE}" get pods -o wide

