@@ -5,12 +5,13 @@ import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-const name = process.argv[2];
-if (!name || !existsSync(`apps/${name}/src/main.ts`)) {
-  console.error(`usage: node tools/build-app.mjs <app>   (apps/<app>/src/main.ts must exist)`);
+// Usage: node tools/build-app.mjs <app> [--outdir <folder>]   (default dist/apps/<app>)
+const [name, flag, outdirArgument] = process.argv.slice(2);
+if (!name || !existsSync(`apps/${name}/src/main.ts`) || (flag !== undefined && (flag !== '--outdir' || !outdirArgument))) {
+  console.error('usage: node tools/build-app.mjs <app> [--outdir <folder>]   (apps/<app>/src/main.ts must exist)');
   process.exit(2);
 }
-const outdir = path.join('dist', 'apps', name);
+const outdir = outdirArgument ?? path.join('dist', 'apps', name);
 await build({
   entryPoints: { main: `apps/${name}/src/main.ts`, tracing: 'libs/tracer/src/register.ts' },
   outdir,

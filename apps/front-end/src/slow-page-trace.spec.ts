@@ -6,32 +6,26 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { type RunningZipkinReceiver, startZipkinReceiver, type ZipkinSpan } from '@faultline/zipkin-receiver';
-import { chromium } from 'playwright-core';
-import { serveBundle, type ServedBundle } from './testing/served-bundle';
+import { type AppProcess, CHROMIUM_PATH, launchChromium, startApp } from '@faultline/test-support';
 
 const SLOW_SECONDS = 3;
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 const service = (span: ZipkinSpan) => span.localEndpoint?.serviceName;
 
 describe('slow page found through a trace (real processes, real exporter)', () => {
   let zipkin: RunningZipkinReceiver;
-  let businessLogic: ServedBundle;
-  let frontEnd: ServedBundle;
+  let businessLogic: AppProcess;
+  let frontEnd: AppProcess;
 
   before(async () => {
     zipkin = await startZipkinReceiver();
     const tracing = { OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint };
-    businessLogic = await serveBundle('business-logic', { ...tracing, SLOW_SECONDS: String(SLOW_SECONDS) });
-    frontEnd = await serveBundle('front-end', { ...tracing, BUSINESS_LOGIC_URL: businessLogic.url });
+    businessLogic = await startApp('business-logic', { ...tracing, SLOW_SECONDS: String(SLOW_SECONDS) });
+    frontEnd = await startApp('front-end', { ...tracing, BUSINESS_LOGIC_URL: businessLogic.url });
   });
   after(async () => {
-    frontEnd?.kill();
-    businessLogic?.kill();
+    await frontEnd?.kill();
+    await businessLogic?.kill();
     await zipkin?.close();
   });
 
@@ -78,9 +72,9 @@ describe('slow page found through a trace (real processes, real exporter)', () =
     assert.ok(transformationUs / rootUs > 0.9, `data_transformation is ${((100 * transformationUs) / rootUs).toFixed(1)}% of the trace`);
 
     const logged = (lines: Record<string, unknown>[]) => lines.filter((l) => l.trace_id === traceId).map((l) => l.msg);
-    assert.ok(logged(frontEnd.lines).includes('asking business-logic for the slow data'), 'front-end logs carry the trace id');
-    assert.ok(logged(frontEnd.lines).includes('request'));
-    assert.ok(logged(businessLogic.lines).includes('data transformation finished'), 'business-logic logs carry the same trace id');
+    assert.ok(logged(frontEnd.logs).includes('asking business-logic for the slow data'), 'front-end logs carry the trace id');
+    assert.ok(logged(frontEnd.logs).includes('request'));
+    assert.ok(logged(businessLogic.logs).includes('data transformation finished'), 'business-logic logs carry the same trace id');
   });
 
   it('/fast-page: a short trace that never reaches business-logic', async () => {
@@ -90,11 +84,11 @@ describe('slow page found through a trace (real processes, real exporter)', () =
     const root = await zipkin.store.waitFor((s) => s.trace(traceId)?.find((span) => !span.parentId), 15_000, 'the fast root span');
     assert.ok((root.duration ?? Infinity) < 1e6, `fast page took ${root.duration} µs`);
     assert.ok(zipkin.store.trace(traceId)?.every((span) => service(span) === 'front-end'));
-    assert.ok(frontEnd.lines.some((l) => l.trace_id === traceId && l.msg === 'fast page served'));
+    assert.ok(frontEnd.logs.some((l) => l.trace_id === traceId && l.msg === 'fast page served'));
   });
 
-  it('the demo page in Chromium: both buttons show the answer, the elapsed time and the trace id', { skip: !existsSync(CHROMIUM) && `${CHROMIUM} is not installed` }, async () => {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  it('the demo page in Chromium: both buttons show the answer, the elapsed time and the trace id', { skip: !existsSync(CHROMIUM_PATH) && `${CHROMIUM_PATH} is not installed` }, async () => {
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(`${frontEnd.url}/demo-app/`);

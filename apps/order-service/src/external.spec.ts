@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { pollUntil, startTestService } from '@faultline/service-kit/testing';
 import { orderService } from './app';
-import { brokerReachable, drainQueue, NO_BROKER_MESSAGE, TEST_BROKER_URL, uniqueQueue } from './testing/broker';
+import { brokerReachable, drainQueue, NO_BROKER_MESSAGE, TEST_BROKER_URL, uniqueQueue } from '@faultline/test-support';
 
 const GADGET_ORDER = { customerId: 'c-11', items: [{ productId: 11, quantity: 1, price: 99.99 }] };
 const PLAIN_ORDER = { customerId: 'c-1', items: [{ productId: 1, quantity: 1, price: 9.99 }] };

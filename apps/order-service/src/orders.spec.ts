@@ -6,7 +6,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { pollUntil, startTestService } from '@faultline/service-kit/testing';
 import { orderService, type OrderServiceOptions } from './app';
 import type { OrderMessage } from './publisher';
-import { BrokerProxy, brokerReachable, brokerTarget, drainQueue, NO_BROKER_MESSAGE, TEST_BROKER_URL, uniqueQueue } from './testing/broker';
+import { brokerReachable, brokerTarget, drainQueue, NO_BROKER_MESSAGE, startTcpProxy, TEST_BROKER_URL, uniqueQueue } from '@faultline/test-support';
 
 const run = promisify(execFile);
 const ORDER = { customerId: 'c-42', items: [{ productId: 3, quantity: 2, price: 12.99 }] };
@@ -97,7 +97,7 @@ describe('order-service against RabbitMQ', () => {
     if (skipWithoutBroker(t)) return;
     const queue = uniqueQueue();
     queues.push(queue);
-    const proxy = await BrokerProxy.start(brokerTarget(), { up: false });
+    const proxy = await startTcpProxy();
     t.after(() => proxy.close());
     const svc = await start({ RABBITMQ_URL: proxy.urlFor(TEST_BROKER_URL), ORDER_QUEUE_NAME: queue });
     services.push(svc);
@@ -112,7 +112,7 @@ describe('order-service against RabbitMQ', () => {
     assert.equal(((await refused.json()) as { error: string }).error, 'broker_unavailable');
     await pollUntil(() => svc.logs.some((l) => l.msg === 'broker connection failed'), { what: 'a failed attempt logged' });
 
-    proxy.restore();
+    proxy.pointAt(brokerTarget());
     await pollUntil(() => ready(svc), { timeoutMs: 10_000, what: 'ready once the broker is reachable' });
     const res = await postOrder(svc);
     assert.equal(res.status, 201);

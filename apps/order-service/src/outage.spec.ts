@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { pollUntil, startTestService } from '@faultline/service-kit/testing';
 import { orderService } from './app';
-import { BrokerProxy, brokerReachable, brokerTarget, drainQueue, NO_BROKER_MESSAGE, TEST_BROKER_URL, uniqueQueue } from './testing/broker';
+import { brokerReachable, brokerTarget, drainQueue, NO_BROKER_MESSAGE, startTcpProxy, TEST_BROKER_URL, uniqueQueue } from '@faultline/test-support';
 
 const ORDER = { customerId: 'c-outage', items: [{ productId: 2, quantity: 1, price: 6.99 }] };
 const MAX_ORDERS = 2_000;
@@ -26,7 +26,7 @@ describe('order-service through a broker outage', () => {
   it('answers 503 + Retry-After while the broker connection is down, recovers, and every 201 order is in the queue', async (t) => {
     if (!reachable) return void t.skip(NO_BROKER_MESSAGE);
     const queue = uniqueQueue();
-    const proxy = await BrokerProxy.start(brokerTarget());
+    const proxy = await startTcpProxy(brokerTarget());
     const svc = await startTestService(orderService({ reconnect: { initialMs: 50, maxMs: 400 } }), {
       RABBITMQ_URL: proxy.urlFor(TEST_BROKER_URL),
       ORDER_QUEUE_NAME: queue,
@@ -62,7 +62,7 @@ describe('order-service through a broker outage', () => {
     await pollUntil(() => count((o) => o.phase === 'outage' && o.status === 503) >= 20, { timeoutMs: 10_000, what: '503s during the outage' });
     assert.equal((await fetch(`${svc.url}/readyz`)).status, 503, 'unready while the broker is away');
     phase = 'after';
-    proxy.restore();
+    proxy.pointAt(brokerTarget());
     await pollUntil(() => count((o) => o.phase === 'after' && o.status === 201) >= 30, { timeoutMs: 15_000, what: '30 orders accepted after recovery' });
     stop = true;
     await stream;

@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { pollUntil } from '@faultline/service-kit/testing';
+import {
+  type AppProcess,
+  brokerReachable,
+  type BuiltApp,
+  bundleApp,
+  drainQueue,
+  NO_BROKER_MESSAGE,
+  pollUntil,
+  runApp,
+  TEST_BROKER_URL,
+  uniqueQueue,
+} from '@faultline/test-support';
 import { type RunningZipkinReceiver, startZipkinReceiver, type ZipkinSpan } from '@faultline/zipkin-receiver';
-import { brokerReachable, drainQueue, NO_BROKER_MESSAGE, TEST_BROKER_URL, uniqueQueue } from './testing/broker';
-import { type AppProcess, type BuiltApp, bundleApp, runApp } from './testing/process';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_SPAN_ID = '00f067aa0ba902b7';

@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { pollUntil, startTestService } from '@faultline/service-kit/testing';
 import { retryClient } from './app';
-import { type BackendProcess, startBackendProcess } from './testing/backend-process';
-import { startTcpProxy, type TcpProxy } from './testing/tcp-proxy';
+import { type AppProcess, startApp, startTcpProxy, type TcpProxy } from '@faultline/test-support';
 
 interface Report {
   outcome: string;
@@ -18,10 +17,10 @@ interface Report {
   error?: string;
 }
 
-const backends: BackendProcess[] = [];
+const backends: AppProcess[] = [];
 const proxies: TcpProxy[] = [];
 const startBackend = async (env: Record<string, string>) => {
-  const backend = await startBackendProcess(env);
+  const backend = await startApp('retry-backend', { OTEL_TRACES_EXPORTER: 'none', ...env });
   backends.push(backend);
   return backend;
 };
@@ -32,7 +31,7 @@ const call = async (url: string, query: string) => {
 
 describe('circuit breaker against a crashing or hanging retry-backend', () => {
   after(async () => {
-    for (const backend of backends) backend.kill();
+    for (const backend of backends) await backend.kill();
     for (const proxy of proxies) await proxy.close();
   });
 

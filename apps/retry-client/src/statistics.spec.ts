@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestService } from '@faultline/service-kit/testing';
 import { retryClient } from './app';
-import { type BackendProcess, startBackendProcess } from './testing/backend-process';
+import { type AppProcess, startApp } from '@faultline/test-support';
 
 const CALLS = 400;
 const CONCURRENCY = 8;
@@ -30,9 +30,9 @@ async function callMany(clientUrl: string, query: string): Promise<Report[]> {
 }
 
 describe('retries against retry-backend at failRate 50 (400 calls each)', () => {
-  let backend: BackendProcess;
+  let backend: AppProcess;
   before(async () => {
-    backend = await startBackendProcess();
+    backend = await startApp('retry-backend', { OTEL_TRACES_EXPORTER: 'none' });
   });
   after(() => backend.kill());
 

@@ -1,28 +1,28 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
-import { pollUntil, startTestService } from '@faultline/service-kit/testing';
+import type { Browser } from 'playwright-core';
+import { startTestService } from '@faultline/service-kit/testing';
+import {
+  type AppProcess,
+  brokerReachable,
+  type BuiltApp,
+  bundleApp,
+  drainQueue,
+  launchChromium,
+  NO_BROKER_MESSAGE,
+  pollUntil,
+  runApp,
+  TEST_BROKER_URL,
+  uniqueQueue,
+} from '@faultline/test-support';
 import { storeFront } from './app';
-import { brokerReachable, drainQueue, NO_BROKER_MESSAGE, TEST_BROKER_URL, uniqueQueue } from './testing/broker';
-import { type AppProcess, type BuiltApp, bundleApp, runApp } from './testing/process';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('store-front in Chromium, with product-service and order-service as built', () => {
   let reachable = false;
   let browser: Browser | undefined;
   const builds: BuiltApp[] = [];
   const processes: AppProcess[] = [];
-  const queue = uniqueQueue();
+  const queue = uniqueQueue('store-front-test');
   let store: Awaited<ReturnType<typeof startTestService>> | undefined;
   let orderService: AppProcess;
   let productService: AppProcess;
@@ -38,7 +38,7 @@ describe('store-front in Chromium, with product-service and order-service as bui
     processes.push(productService, orderService);
     await pollUntil(async () => (await fetch(`${orderService.url}/readyz`)).status === 200, { timeoutMs: 10_000, what: 'order-service ready' });
     store = await startTestService(storeFront(), { PRODUCT_SERVICE_URL: productService.url, ORDER_SERVICE_URL: orderService.url });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -91,7 +91,10 @@ describe('store-front in Chromium, with product-service and order-service as bui
     assert.deepEqual(pageErrors, []);
 
     // The order the page confirmed is the one in the queue, as it was placed.
-    const messages = await drainQueue(queue);
+    const messages = (await drainQueue(queue)).map((m) => ({
+      messageId: String(m.properties.messageId),
+      body: JSON.parse(m.content.toString()) as Record<string, unknown>,
+    }));
     assert.deepEqual(messages.map((m) => m.messageId), [orderId]);
     assert.equal(messages[0].body.customerId, 'browser-customer');
     assert.deepEqual(messages[0].body.items, [{ productId, quantity: 2, price: (messages[0].body.items as { price: number }[])[0].price }]);

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { pollUntil } from '@faultline/service-kit/testing';
+import { type AppProcess, type BuiltApp, bundleApp, pollUntil, runApp } from '@faultline/test-support';
 import { type RunningZipkinReceiver, startZipkinReceiver } from '@faultline/zipkin-receiver';
-import { type AppProcess, type BuiltApp, bundleApp, runApp } from './testing/process';
 
 /** A loopback port nothing listens on: what a Service with the wrong targetPort leads to. */
 async function closedPort(): Promise<number> {
