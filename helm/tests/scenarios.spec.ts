@@ -111,6 +111,7 @@ describe('the breaks, as the cluster will see them', () => {
     const ingress = withScenario('stale-dns-server').get('Ingress', 'store-front');
     assert.equal(ingress.spec.ingressClassName, 'nginx');
     assert.equal(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/auth-url'], 'http://external-server.faultline.svc.cluster.local/auth');
+    assert.equal(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/auth-method'], 'GET');
     assert.equal(ingress.spec.rules[0].http.paths[0].backend.service.name, 'store-front');
   });
 

@@ -5,6 +5,8 @@
 set -euo pipefail
 # shellcheck source=scripts/cluster/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# This script only ever works on the kind cluster it creates.
+unset KUBE_CONTEXT
 
 usage() {
   cat <<USAGE
@@ -56,7 +58,7 @@ case "${config}" in
       cilium_args+=(--set "k8sServiceHost=${CLUSTER_NAME}-control-plane")
     fi
     "${HELM}" upgrade --install cilium cilium/cilium --version "${CILIUM_VERSION}" \
-      --kube-context "kind-${CLUSTER_NAME}" --namespace kube-system "${cilium_args[@]}" --wait --timeout 10m
+      --kube-context "$(kube_context)" --namespace kube-system "${cilium_args[@]}" --wait --timeout 10m
     ;;
 esac
 
@@ -72,7 +74,7 @@ if [[ "${ingress}" == true ]]; then
   log "installing ingress-nginx ${INGRESS_NGINX_VERSION}"
   "${HELM}" repo add ingress-nginx https://kubernetes.github.io/ingress-nginx --force-update >/dev/null
   "${HELM}" upgrade --install ingress-nginx ingress-nginx/ingress-nginx --version "${INGRESS_NGINX_VERSION}" \
-    --kube-context "kind-${CLUSTER_NAME}" --namespace ingress-nginx --create-namespace \
+    --kube-context "$(kube_context)" --namespace ingress-nginx --create-namespace \
     --set controller.service.type=NodePort \
     --set controller.ingressClassResource.default=true \
     --set controller.admissionWebhooks.enabled=false \

@@ -23,5 +23,5 @@ require_tools kubectl helm
 HELM="$(helm_bin)"
 
 log "helm test ${FAULTLINE_RELEASE}"
-"${HELM}" test "${FAULTLINE_RELEASE}" --kube-context "kind-${CLUSTER_NAME}" --namespace "${FAULTLINE_NAMESPACE}" \
+"${HELM}" test "${FAULTLINE_RELEASE}" --kube-context "$(kube_context)" --namespace "${FAULTLINE_NAMESPACE}" \
   --logs --timeout 5m

@@ -41,7 +41,7 @@ HELM="$(helm_bin)"
 
 log "helm upgrade --install ${FAULTLINE_RELEASE} (namespace ${FAULTLINE_NAMESPACE})"
 "${HELM}" upgrade --install "${FAULTLINE_RELEASE}" "${REPO_ROOT}/helm/faultline" \
-  --kube-context "kind-${CLUSTER_NAME}" --namespace "${FAULTLINE_NAMESPACE}" --create-namespace \
+  --kube-context "$(kube_context)" --namespace "${FAULTLINE_NAMESPACE}" --create-namespace \
   --values "${REPO_ROOT}/kind/values.yaml" \
   --set "image.repository=${IMAGE_REPOSITORY}" --set "image.tag=${IMAGE_TAG}" \
   "${extra[@]}" \

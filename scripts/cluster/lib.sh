@@ -15,6 +15,7 @@ export REPO_ROOT
 # The dns-server Service address on kind (kind/values.yaml pins it; CoreDNS forwards there).
 : "${DNS_SERVER_IP:=10.96.0.53}"
 : "${EXTERNAL_ZONE:=myexternalserver.com}"
+# KUBE_CONTEXT: set it to use install.sh, helm-test.sh, coredns-forward.sh and dns-fault.sh on another cluster.
 
 # The services built into images: every apps/<name> with a src/main.ts.
 faultline_apps() {
@@ -76,9 +77,14 @@ cluster_exists() {
   kind get clusters 2>/dev/null | grep -qx "$1"
 }
 
-# kubectl against the kind cluster's context.
+# The kubectl/helm context: $KUBE_CONTEXT (any cluster), else the kind cluster's.
+kube_context() {
+  echo "${KUBE_CONTEXT:-kind-${CLUSTER_NAME}}"
+}
+
+# kubectl against that context.
 kc() {
-  kubectl --context "kind-${CLUSTER_NAME}" "$@"
+  kubectl --context "$(kube_context)" "$@"
 }
 
 # Runs "$@" until it succeeds or `seconds` pass; returns its last status.
