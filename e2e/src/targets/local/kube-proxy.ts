@@ -7,7 +7,8 @@
  * the client sees ECONNREFUSED, not a reset. To give the same symptom, the listener is OPEN only while
  * at least one endpoint accepts on targetPort: endpoints are probed with a TCP connect periodically
  * and whenever they change (refresh()); the listener closes when none accepts. Connections are
- * balanced only over endpoints that accepted at the last probe.
+ * balanced only over endpoints that accepted at the last probe. A targetPort edit closes the connections
+ * the Service carried (a freshly applied broken manifest would have none), so keep-alive pools reconnect.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
@@ -85,7 +86,13 @@ export class ServiceProxy {
   /** Changes port/targetPort (as `kubectl apply` of an edited Service would) and re-probes. */
   async update(ports: { port?: number; targetPort?: number }): Promise<void> {
     const portChanged = ports.port !== undefined && ports.port !== this.port;
-    if (ports.targetPort !== undefined) this.targetPort = ports.targetPort;
+    if (ports.targetPort !== undefined && ports.targetPort !== this.targetPort) {
+      this.targetPort = ports.targetPort;
+      // The edited Service starts clean, as a freshly applied manifest would: connections it carried
+      // (a client's keep-alive pool) are closed, so the next request connects anew.
+      for (const socket of this.sockets) socket.destroy();
+      this.sockets.clear();
+    }
     if (portChanged) {
       await this.closeListener();
       this.port = ports.port!;
