@@ -114,4 +114,9 @@ export const BASE_CONFIG = {
   bodyLimit: { env: 'BODY_LIMIT_BYTES', type: 'int', min: 1, default: 102_400, help: 'largest request body accepted' },
   shutdownDelayMs: { env: 'SHUTDOWN_DELAY_MS', type: 'int', min: 0, default: 0, help: 'time between unready and closing the listener on SIGTERM' },
   shutdownTimeoutMs: { env: 'SHUTDOWN_TIMEOUT_MS', type: 'int', min: 0, default: 10_000, help: 'longest wait for in-flight requests on SIGTERM' },
+  resolvConf: {
+    env: 'RESOLV_CONF',
+    type: 'string',
+    help: 'resolve every host name as a pod would, through this resolv.conf-style file (the local lab sets it); unset: the system resolver',
+  },
 } as const satisfies ConfigSpec;

@@ -6,6 +6,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { loadResolvConf, installPodResolver } from '@faultline/pod-resolver';
 import { shutdownTracing } from '@faultline/tracer';
 import { ConfigError, type ConfigSpec, describeConfig } from './config';
 import { type CreateOptions, createService, type Service, type ServiceDefinition, serviceConfigSpec } from './service';
@@ -62,6 +63,25 @@ export function listen<S extends ConfigSpec>(service: Service<S>): Promise<Runni
   });
 }
 
+/** With RESOLV_CONF set, every host name the process resolves goes through the pod-style resolver. */
+function usePodResolver(service: Service<ConfigSpec>): void {
+  const path = service.ctx.config.resolvConf;
+  if (!path) return;
+  let resolv;
+  try {
+    resolv = loadResolvConf(path);
+  } catch (error) {
+    throw new ConfigError([`RESOLV_CONF="${path}" cannot be read: ${(error as Error).message}`]);
+  }
+  installPodResolver(resolv);
+  service.ctx.log.info('resolving names as a pod would', {
+    resolv_conf: path,
+    nameservers: resolv.nameservers.map((n) => `${n.host}:${n.port}`),
+    search: resolv.search,
+    ndots: resolv.ndots,
+  });
+}
+
 /**
  * The whole life of a service process: read config (exit 78 with the problems on bad values), listen,
  * stop gracefully on SIGTERM/SIGINT and exit 0. `--help` prints the settings.
@@ -76,7 +96,9 @@ export async function runService<S extends ConfigSpec>(definition: ServiceDefini
   }
   let running: RunningService<S>;
   try {
-    running = await listen(await createService(definition, options));
+    const service = await createService(definition, options);
+    usePodResolver(service);
+    running = await listen(service);
   } catch (error) {
     const message = error instanceof ConfigError ? error.message : `failed to start: ${(error as Error).message}`;
     process.stderr.write(`${JSON.stringify({ level: 'fatal', service: definition.name, msg: message })}\n`);
