@@ -3,7 +3,7 @@ import nx from '@nx/eslint-plugin';
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
-  { ignores: ['**/dist', '**/node_modules', '**/*.mjs', 'helm/**'] },
+  { ignores: ['**/dist', '**/node_modules', '**/*.mjs', 'helm/faultline/**'] },
   {
     files: ['**/*.ts'],
     rules: {

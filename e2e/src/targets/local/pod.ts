@@ -27,6 +27,12 @@ function expandPodFields(env: Record<string, string>, podName: string): Record<s
   return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value.replaceAll('$(POD_NAME)', podName)]));
 }
 
+/**
+ * V8 flags for lab pods: a dozen Node processes share one laptop, so they trade peak speed for memory
+ * (about 13 MB less each than the defaults with source maps: 59 MB instead of 72 for order-service).
+ */
+const POD_NODE_FLAGS = ['--optimize-for-size', '--max-semi-space-size=1', '--single-threaded'];
+
 export class Pod {
   readonly name: string;
   private process: SupervisedProcess;
@@ -43,7 +49,7 @@ export class Pod {
     return new SupervisedProcess({
       name: this.name,
       command: process.execPath,
-      args: ['--enable-source-maps', '--require', POD_GUARD, '--require', bundle.tracing, bundle.main],
+      args: [...POD_NODE_FLAGS, '--require', POD_GUARD, '--require', bundle.tracing, bundle.main],
       cwd: WORKSPACE_ROOT,
       env: { ...baseEnvironment(), ...expandPodFields(this.env, this.name), POD_NAME: this.name, PORT: String(this.options.port), HOST: this.options.ip },
       backoffMs: this.options.backoffMs,
