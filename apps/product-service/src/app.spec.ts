@@ -4,7 +4,7 @@ import { startTestService, type TestService } from '@faultline/service-kit/testi
 import { productService } from './app';
 
 describe('product-service', () => {
-  let svc: TestService<object>;
+  let svc: TestService<Record<string, never>>;
   const call = (path: string, init: RequestInit = {}) =>
     fetch(`${svc.url}${path}`, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
 
@@ -54,7 +54,7 @@ describe('product-service', () => {
 
   it('answers only 4xx to a bounded burst of random and malformed bodies, losing no product', async () => {
     const before = JSON.stringify(await (await call('/')).json());
-    const values = [null, true, 0, -1, 1e309, 'x', '', [], {}, { name: 'a' }, { price: 1 }, { id: 1 }, { name: 1, price: '1' }];
+    const values = [null, true, 0, -1, 2 ** 1024, 'x', '', [], {}, { name: 'a' }, { price: 1 }, { id: 1 }, { name: 1, price: '1' }];
     let seed = 7;
     const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const pick = () => values[Math.floor(random() * values.length)];

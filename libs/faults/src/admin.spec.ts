@@ -29,7 +29,8 @@ describe('admin fault API', () => {
   });
 
   it('refuses requests without the right bearer token', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 's3cret' }]) {
+    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong' }, { authorization: 's3cret' }];
+    for (const headers of attempts) {
       const res = await fetch(`${base}/faults`, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: '{"unready":true}' });
       assert.equal(res.status, 401);
       assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer/);
