@@ -23,7 +23,6 @@ import { rssBytes } from './memory';
 import { AddressPlan, DNS_PORT, freeAddressPlan, ZIPKIN_PORT } from './net';
 import { isBuilt } from './paths';
 import { Pod } from './pod';
-import { bundleResolvesLikePod, rewriteServiceUrls } from './name-rewrite';
 import { PodNameResolver, type ResolvConf, resolvConfText } from './pod-dns';
 
 export interface LocalTargetOptions {
@@ -70,7 +69,6 @@ export class LocalTarget implements Target {
   /** Service name → the deployment it selects. */
   private readonly selectors = new Map<string, string>();
   private stopped: Promise<void> | undefined;
-  private clusterIps = new Map<string, string>();
 
   constructor(private readonly options: LocalTargetOptions = {}) {}
 
@@ -106,7 +104,6 @@ export class LocalTarget implements Target {
     const podIps = new Map<string, string[]>();
     for (const spec of lab.deployments) podIps.set(spec.name, Array.from({ length: spec.replicas ?? 1 }, () => this.plan.allocatePodIp()));
     const clusterIps = new Map(lab.services.map((service) => [service.name, this.plan.allocateClusterIp()]));
-    this.clusterIps = clusterIps;
 
     if (withDns) {
       this.resolvConf = { nameserver: `${this.plan.clusterDnsIp}:${DNS_PORT}`, search: SEARCH_DOMAINS, ndots: 5 };
@@ -164,8 +161,6 @@ export class LocalTarget implements Target {
   }
 
   private podEnv(spec: DeploymentSpec, ip: string, withResolvConf: boolean): Record<string, string> {
-    const own = spec.env ?? {};
-    const env = withResolvConf && !bundleResolvesLikePod(spec.app) ? rewriteServiceUrls(own, this.clusterIps) : own;
     return {
       ADMIN_TOKEN: this.adminToken,
       LOG_LEVEL: 'info',
@@ -177,7 +172,7 @@ export class LocalTarget implements Target {
       POD_NAMESPACE: 'default',
       ...(spec.app === 'dns-server' ? { DNS_HOST: ip } : {}),
       ...(withResolvConf ? { RESOLV_CONF: path.join(this.workdir!, 'resolv.conf') } : {}),
-      ...env,
+      ...spec.env,
     };
   }
 
