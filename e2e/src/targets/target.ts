@@ -5,6 +5,7 @@
 import type { ZipkinSpan } from '@faultline/zipkin-receiver';
 import type { LabSpec } from '../lab/spec';
 import type { HttpResult, RequestOptions } from '../evidence/http';
+import type { IngressControl } from './ingress-control';
 import type { LogLine, LogPredicate } from './local/log-store';
 
 export type { LogLine, LogPredicate };
@@ -96,4 +97,7 @@ export interface Target {
   restarts(deployment: string): Promise<number>;
   /** Resident memory of the whole lab, bytes. */
   memory(): Promise<{ totalBytes: number; byPod: Record<string, number> }>;
+
+  /** The ingress controller with ingress-nginx canary rules (absent on a target that has none). */
+  readonly ingress?: IngressControl;
 }

@@ -17,6 +17,7 @@ import { startZipkinReceiver, type RunningZipkinReceiver, type ZipkinSpan } from
 import { httpRequest, type HttpResult, type RequestOptions } from '../../evidence/http';
 import { CLUSTER_DOMAIN, type DeploymentSpec, type LabSpec, SEARCH_DOMAINS, serviceFqdn } from '../../lab/spec';
 import type { DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodInfo, ServiceInfo, Target, TraceFilter } from '../target';
+import { ingressAddress, LocalIngressController } from './ingress';
 import { ServiceProxy } from './kube-proxy';
 import { LogStore } from './log-store';
 import { rssBytes } from './memory';
@@ -69,6 +70,8 @@ export class LocalTarget implements Target {
   /** Service name → the deployment it selects. */
   private readonly selectors = new Map<string, string>();
   private stopped: Promise<void> | undefined;
+  /** The ingress-nginx stand-in on 127.N.0.80, listening once an Ingress is applied (see ingress.ts). */
+  readonly ingress = new LocalIngressController({ address: () => ingressAddress(this.plan.block), serviceUrl: (service) => this.serviceUrl(service) });
 
   constructor(private readonly options: LocalTargetOptions = {}) {}
 
@@ -341,6 +344,7 @@ export class LocalTarget implements Target {
 
   stop(): Promise<void> {
     this.stopped ??= (async () => {
+      await this.ingress.stop();
       await Promise.all([...this.proxies.values()].map((p) => p.stop()));
       await Promise.all([...this.deployments.values()].flatMap((d) => d.pods.map((pod) => pod.stop())));
       await this.zipkin?.close();
