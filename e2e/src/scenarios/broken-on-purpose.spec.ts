@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LocalTarget } from '../targets/local/local-target';
+import { canarySplitScenario } from './canary-split';
 import { CATALOG } from './catalog';
 import { runScenario } from './runner';
 import { missingApps, SUITE_OPTIONS } from './suite-support';
@@ -29,4 +30,17 @@ describe('scenarios broken on purpose fail', () => {
       assert.equal(failed?.phase, failsAt, `failed at ${failed?.phase}: ${failed?.error}`);
     });
   }
+
+  const canaryMissing = missingApps('canary-split');
+  it('canary-split with the success-rate check off promotes the erroring v2 and fails at symptom', { skip: canaryMissing.length ? `not in the tree yet: ${canaryMissing.join(', ')}` : false, timeout: 120_000 }, async () => {
+    const result = await runScenario(canarySplitScenario({ successRateCheck: false }), {
+      targetName: 'local',
+      createTarget: () => new LocalTarget(),
+      options: SUITE_OPTIONS,
+    });
+    assert.equal(result.status, 'failed');
+    const failed = result.steps.find((s) => s.status === 'failed');
+    assert.equal(failed?.phase, 'symptom', `failed at ${failed?.phase}: ${failed?.error}`);
+    assert.match(failed?.error ?? '', /should roll the erroring v2 back, it ended Succeeded/);
+  });
 });

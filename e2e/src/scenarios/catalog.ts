@@ -1,9 +1,10 @@
 /** Every scenario, in the catalog's order. Ids are stable: the CLI, the docs and the tests use them. */
 import { UsageError } from '../cli/args';
+import { canarySplit } from './canary-split';
 import { crashCircuitBreaker } from './crash-circuit-breaker';
 import { dnsNdotsAmplification } from './dns-ndots-amplification';
 import { dnsUpstreamFailure } from './dns-upstream-failure';
-import { canarySplit, staleDnsServer } from './kind-only';
+import { staleDnsServer } from './stale-dns-server';
 import type { Scenario } from './model';
 import { retryFailRate } from './retry-fail-rate';
 import { serviceLoadBalancing } from './service-load-balancing';
