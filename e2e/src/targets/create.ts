@@ -5,5 +5,13 @@ import { LocalTarget, type LocalTargetOptions } from './local/local-target';
 import type { Target } from './target';
 
 export function createTarget(name: TargetName, options: LocalTargetOptions = {}): Target {
-  return name === 'kind' ? createKindTarget() : new LocalTarget(options);
+  // kind: where scripts/cluster installed the lab (same variables); fails fast when no cluster is reachable.
+  if (name === 'kind') {
+    return createKindTarget({
+      namespace: process.env.FAULTLINE_NAMESPACE || undefined,
+      release: process.env.FAULTLINE_RELEASE || undefined,
+      context: process.env.KUBE_CONTEXT || undefined,
+    });
+  }
+  return new LocalTarget(options);
 }

@@ -1,15 +1,433 @@
 /**
- * The kind target: the same scenarios against a kind cluster (images built from one Dockerfile,
- * `kind load`, `helm upgrade --install --wait`, faults through Helm values and the admin API, traces
- * from Zipkin, metrics from Prometheus, DNS from CoreDNS forwarding to the lab upstream DNS).
- * Not available here: this machine has no container engine and no Kubernetes API server.
+ * The kind target: the same scenarios against a cluster where the lab is installed with the Helm chart
+ * (scripts/cluster/up.sh). Everything goes through kubectl and helm (one CommandRunner):
+ * - start(lab): `helm upgrade --install --wait` of the installed release with values derived from the lab
+ *   (kind/values.yaml, the release's image settings, the lab's apps, replicas, env and Service ports);
+ *   stop(): clears the faults it set, `helm rollback` to the revision found at start, ends port-forwards;
+ * - Services are reached with `kubectl port-forward`, pods' admin and metrics through a forward per pod,
+ *   podRequest with `kubectl exec` of curl in a probe pod;
+ * - logs from `kubectl logs --prefix --timestamps`, traces from the chart's Zipkin API, the cluster DNS
+ *   evidence from CoreDNS's `log` plugin lines, the upstream's from the dns-server's GET /queries.
  */
-export class KindTargetUnavailable extends Error {
-  constructor() {
-    super('kind target: not available here (needs a container engine, kind and helm; use --target local)');
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { ZipkinSpan } from '@faultline/zipkin-receiver';
+import { httpRequest, type HttpResult, type RequestOptions } from '../../evidence/http';
+import { waitUntil } from '../../evidence/poll';
+import type { LabSpec } from '../../lab/spec';
+import { WORKSPACE_ROOT } from '../local/paths';
+import type { DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodInfo, ServiceInfo, Target, TraceFilter } from '../target';
+import { assertClusterReachable } from './cluster-check';
+import { CommandError, type CommandRunner, commandLine, ProcessCommandRunner, runJson } from './command-runner';
+import { httpPortIndex, type KubeEndpointSlice, type KubeList, type KubePod, type KubeService, parseTopPods, slicePorts, toPodInfos, toServiceInfo } from './kube-objects';
+import { CLUSTER_DNS_DEPLOYMENT, type ImageValues, labValues, UPSTREAM_DNS_APP, UPSTREAM_DNS_DEPLOYMENT } from './lab-values';
+import { parseCorednsLog, parseKubectlLogs } from './log-lines';
+import { curlArgs, curlBody, DEFAULT_PROBE_IMAGE, parseCurlOutput, PROBE_POD, probePodManifest, remoteExitCode } from './pod-curl';
+import { PortForward } from './port-forward';
+
+export interface KindTargetOptions {
+  runner?: CommandRunner;
+  /** Where the chart is installed (scripts/cluster: FAULTLINE_NAMESPACE, FAULTLINE_RELEASE). */
+  namespace?: string;
+  release?: string;
+  /** kubectl/helm context; the current one when omitted. */
+  context?: string;
+  chartDir?: string;
+  /** Applied first, as scripts/cluster/install.sh does. */
+  kindValuesFile?: string;
+  probeImage?: string;
+  /** helm --timeout. */
+  helmTimeout?: string;
+  /** Where CoreDNS runs. */
+  dnsNamespace?: string;
+}
+
+const ZIPKIN_SERVICE = 'zipkin';
+const ZIPKIN_PORT = 9411;
+const ADMIN_SECRET = 'faultline-admin';
+
+export class KindTarget implements Target {
+  readonly name = 'kind' as const;
+  readonly namespace: string;
+  readonly release: string;
+  private readonly runner: CommandRunner;
+  private readonly chartDir: string;
+  private readonly kindValuesFile: string;
+  private lab: LabSpec | undefined;
+  private revisionBefore: number | undefined;
+  private startedAt = Date.now();
+  private adminToken = '';
+  private workdir: string | undefined;
+  private readonly serviceForwards = new Map<string, PortForward>();
+  private zipkin: PortForward | undefined;
+  private readonly podForwards = new Map<string, PortForward>();
+  private probeReady: Promise<void> | undefined;
+  private readonly faulted = new Set<string>();
+  private stopped: Promise<void> | undefined;
+
+  constructor(private readonly options: KindTargetOptions = {}) {
+    this.runner = options.runner ?? new ProcessCommandRunner();
+    this.namespace = options.namespace ?? 'faultline';
+    this.release = options.release ?? 'faultline';
+    this.chartDir = options.chartDir ?? path.join(WORKSPACE_ROOT, 'helm', 'faultline');
+    this.kindValuesFile = options.kindValuesFile ?? path.join(WORKSPACE_ROOT, 'kind', 'values.yaml');
+  }
+
+  /** kubectl arguments: context and namespace first. */
+  private kubectl(args: readonly string[], namespace = this.namespace): string[] {
+    return [...(this.options.context ? ['--context', this.options.context] : []), '-n', namespace, ...args];
+  }
+
+  private helm(args: readonly string[]): string[] {
+    return [...args, '--namespace', this.namespace, ...(this.options.context ? ['--kube-context', this.options.context] : [])];
+  }
+
+  /** The apps the chart knows (the keys of `apps` in its values.yaml). */
+  private chartApps(): string[] {
+    const values = parseYaml(readFileSync(path.join(this.chartDir, 'values.yaml'), 'utf8')) as { apps?: Record<string, unknown> };
+    return Object.keys(values.apps ?? {});
+  }
+
+  async start(lab: LabSpec): Promise<void> {
+    this.startedAt = Date.now();
+    try {
+      await this.startLab(lab);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  private async startLab(lab: LabSpec): Promise<void> {
+    const status = await this.runner.run('helm', this.helm(['status', this.release, '-o', 'json']), { allowFailure: true });
+    if (status.code !== 0) {
+      throw new Error(
+        `the lab is not installed: no Helm release ${this.release} in namespace ${this.namespace} (install it with scripts/cluster/up.sh or scripts/cluster/install.sh): ${status.stderr.trim()}`,
+      );
+    }
+    this.revisionBefore = (JSON.parse(status.stdout) as { version: number }).version;
+    // The release's own image settings (install.sh sets repository and tag): the images kind has loaded.
+    const installed = await runJson<{ image?: ImageValues } | null>(this.runner, 'helm', this.helm(['get', 'values', this.release, '-o', 'json']));
+    const values = labValues(lab, this.chartApps(), installed?.image ?? {});
+    this.workdir = mkdtempSync(path.join(tmpdir(), 'faultline-kind-'));
+    const valuesFile = path.join(this.workdir, 'lab-values.json');
+    writeFileSync(valuesFile, JSON.stringify(values, null, 2));
+    this.lab = lab;
+    await this.runner.run(
+      'helm',
+      this.helm([
+        'upgrade',
+        '--install',
+        this.release,
+        this.chartDir,
+        '--reset-values',
+        '--values',
+        this.kindValuesFile,
+        '--values',
+        valuesFile,
+        '--wait',
+        '--timeout',
+        this.options.helmTimeout ?? '10m',
+      ]),
+      { timeoutMs: 11 * 60_000 },
+    );
+
+    const secret = await runJson<{ data?: { token?: string } }>(this.runner, 'kubectl', this.kubectl(['get', 'secret', ADMIN_SECRET, '-o', 'json']));
+    if (!secret.data?.token) throw new Error(`Secret ${ADMIN_SECRET} in ${this.namespace} has no key "token"`);
+    this.adminToken = Buffer.from(secret.data.token, 'base64').toString('utf8');
+
+    for (const service of lab.services) {
+      const forward = new PortForward(this.runner, { scope: this.kubectl([]), resource: `svc/${service.name}`, remotePort: service.port, restart: true });
+      this.serviceForwards.set(service.name, forward);
+      await forward.start();
+    }
+    this.zipkin = new PortForward(this.runner, { scope: this.kubectl([]), resource: `svc/${ZIPKIN_SERVICE}`, remotePort: ZIPKIN_PORT, restart: true });
+    await this.zipkin.start();
+  }
+
+  /** A lab Deployment's app in the chart (the lab's upstream DNS is the chart's dns-server). */
+  private app(deployment: string): string {
+    if (!this.lab) throw new Error('the kind target has not started a lab');
+    if (deployment === CLUSTER_DNS_DEPLOYMENT) throw new Error(`${CLUSTER_DNS_DEPLOYMENT} is the cluster's CoreDNS: not supported by the kind target here`);
+    if (deployment === UPSTREAM_DNS_DEPLOYMENT && this.lab.upstreamDns) return UPSTREAM_DNS_APP;
+    if (!this.lab.deployments.some((d) => d.name === deployment)) {
+      throw new Error(`no deployment "${deployment}" in this lab (have: ${this.lab.deployments.map((d) => d.name).join(', ')})`);
+    }
+    return deployment;
+  }
+
+  private deploymentOf = (app: string): string => (app === UPSTREAM_DNS_APP ? UPSTREAM_DNS_DEPLOYMENT : app);
+
+  private selector(app: string): string {
+    return `app=${app},app.kubernetes.io/instance=${this.release}`;
+  }
+
+  serviceUrl(service: string): string {
+    const forward = this.serviceForwards.get(service);
+    if (!forward) throw new Error(`no Service "${service}" in this lab (have: ${[...this.serviceForwards.keys()].join(', ')})`);
+    return forward.url;
+  }
+
+  private ensureProbePod(): Promise<void> {
+    this.probeReady ??= (async () => {
+      await this.runner.run('kubectl', this.kubectl(['apply', '-f', '-']), { input: probePodManifest(this.options.probeImage ?? DEFAULT_PROBE_IMAGE) });
+      await this.runner.run('kubectl', this.kubectl(['wait', '--for=condition=Ready', `pod/${PROBE_POD}`, '--timeout=120s']), { timeoutMs: 130_000 });
+    })();
+    return this.probeReady;
+  }
+
+  async podRequest(url: string, options: RequestOptions = {}): Promise<HttpResult> {
+    await this.ensureProbePod();
+    const body = curlBody(options);
+    const args = this.kubectl(['exec', ...(body !== undefined ? ['-i'] : []), PROBE_POD, '--', ...curlArgs(url, options)]);
+    const started = performance.now();
+    const result = await this.runner.run('kubectl', args, { input: body, allowFailure: true, timeoutMs: (options.timeoutMs ?? 10_000) + 15_000 });
+    const durationMs = Math.round(performance.now() - started);
+    const curlExit = result.code === 0 ? 0 : remoteExitCode(result.stderr);
+    if (curlExit === undefined) throw new CommandError(commandLine('kubectl', args), result, `exit code ${result.code}: ${result.stderr.trim()}`);
+    return parseCurlOutput(url, result.stdout, result.stderr, curlExit, durationMs);
+  }
+
+  private async getServices(): Promise<{ services: KubeService[]; slices: KubeEndpointSlice[] }> {
+    const [services, slices] = await Promise.all([
+      runJson<KubeList<KubeService>>(this.runner, 'kubectl', this.kubectl(['get', 'services', '-l', `app.kubernetes.io/instance=${this.release}`, '-o', 'json'])),
+      runJson<KubeList<KubeEndpointSlice>>(this.runner, 'kubectl', this.kubectl(['get', 'endpointslices', '-o', 'json'])),
+    ]);
+    return { services: services.items, slices: slices.items };
+  }
+
+  async services(): Promise<ServiceInfo[]> {
+    const names = new Set(this.lab?.services.map((s) => s.name));
+    const { services, slices } = await this.getServices();
+    return services.filter((s) => names.has(s.metadata.name)).map((s) => toServiceInfo(s, slices));
+  }
+
+  async pods(deployment?: string): Promise<PodInfo[]> {
+    const selector = deployment ? this.selector(this.app(deployment)) : `app.kubernetes.io/instance=${this.release}`;
+    const list = await runJson<KubeList<KubePod>>(this.runner, 'kubectl', this.kubectl(['get', 'pods', '-l', selector, '-o', 'json']));
+    const lab = new Set([...(this.lab?.deployments.map((d) => d.name) ?? []), ...(this.lab?.upstreamDns ? [UPSTREAM_DNS_DEPLOYMENT] : [])]);
+    return toPodInfos(list, this.deploymentOf).filter((pod) => lab.has(pod.deployment));
+  }
+
+  async setServicePorts(service: string, ports: { port?: number; targetPort?: number }): Promise<void> {
+    if (!this.serviceForwards.has(service)) this.serviceUrl(service);
+    const current = await runJson<KubeService>(this.runner, 'kubectl', this.kubectl(['get', 'service', service, '-o', 'json']));
+    const index = httpPortIndex(current);
+    const patch = [
+      ...(ports.port !== undefined ? [{ op: 'replace', path: `/spec/ports/${index}/port`, value: ports.port }] : []),
+      ...(ports.targetPort !== undefined ? [{ op: 'replace', path: `/spec/ports/${index}/targetPort`, value: ports.targetPort }] : []),
+    ];
+    if (!patch.length) return;
+    await this.runner.run('kubectl', this.kubectl(['patch', 'service', service, '--type=json', '-p', JSON.stringify(patch)]));
+    if (ports.targetPort !== undefined) {
+      // kube-proxy programs the new port from the EndpointSlices: wait until they carry it.
+      const name = current.spec.ports?.[index].name ?? 'http';
+      await waitUntil(
+        async () => {
+          const slices = await runJson<KubeList<KubeEndpointSlice>>(
+            this.runner,
+            'kubectl',
+            this.kubectl(['get', 'endpointslices', '-l', `kubernetes.io/service-name=${service}`, '-o', 'json']),
+          );
+          const seen = slicePorts(service, slices.items, name);
+          return seen.length > 0 && seen.every((p) => p === ports.targetPort);
+        },
+        { timeoutMs: 15_000, intervalMs: 250, what: `the EndpointSlices of ${service} to send to port ${ports.targetPort}` },
+      );
+    }
+    if (ports.port !== undefined) await this.serviceForwards.get(service)?.reconnect();
+  }
+
+  async setEnv(deployment: string, env: Record<string, string | undefined>): Promise<void> {
+    const app = this.app(deployment);
+    const assignments = Object.entries(env).map(([key, value]) => (value === undefined ? `${key}-` : `${key}=${value}`));
+    if (!assignments.length) return;
+    await this.runner.run('kubectl', this.kubectl(['set', 'env', `deployment/${app}`, ...assignments]));
+    await this.runner.run('kubectl', this.kubectl(['rollout', 'status', `deployment/${app}`, '--timeout=180s']), { timeoutMs: 190_000 });
+    // The rollout replaced the pods: forwards to them (and Services' forwards landing on them) are gone.
+    await this.dropPodForwards();
+    const services = this.lab?.services ?? [];
+    await Promise.all(services.filter((s) => s.selector === deployment).map((s) => this.serviceForwards.get(s.name)?.reconnect()));
+  }
+
+  private async dropPodForwards(): Promise<void> {
+    const forwards = [...this.podForwards.values()];
+    this.podForwards.clear();
+    await Promise.all(forwards.map((f) => f.stop()));
+  }
+
+  /** A forward to one pod's http port, kept until the pod goes. */
+  private async podUrl(pod: PodInfo): Promise<string> {
+    const key = `${pod.name}:${pod.port}`;
+    let forward = this.podForwards.get(key);
+    if (!forward) {
+      forward = new PortForward(this.runner, { scope: this.kubectl([]), resource: `pod/${pod.name}`, remotePort: pod.port, restart: false });
+      this.podForwards.set(key, forward);
+      try {
+        await forward.start();
+      } catch (error) {
+        this.podForwards.delete(key);
+        throw error;
+      }
+    }
+    return forward.url;
+  }
+
+  /** The same request to every pod of a Deployment, each through its own forward. */
+  private async eachPod(deployment: string, pathname: string, options: RequestOptions = {}): Promise<HttpResult[]> {
+    const pods = (await this.pods(deployment)).filter((pod) => pod.running);
+    if (!pods.length) throw new Error(`no running pod of ${deployment}`);
+    return Promise.all(pods.map(async (pod) => httpRequest(`${await this.podUrl(pod)}${pathname}`, { timeoutMs: 5_000, ...options })));
+  }
+
+  private async admin(deployment: string, method: string, body?: unknown): Promise<Record<string, unknown>[]> {
+    const results = await this.eachPod(deployment, '/admin/faults', { method, body, headers: { authorization: `Bearer ${this.adminToken}` } });
+    return results.map((result) => {
+      if (result.status !== 200) throw new Error(`${method} /admin/faults on ${deployment}: ${result.status ?? result.errorCode} ${result.body}`);
+      return (result.json as { faults: Record<string, unknown> }).faults;
+    });
+  }
+
+  getFaults(deployment: string): Promise<Record<string, unknown>[]> {
+    return this.admin(deployment, 'GET');
+  }
+
+  async setFaults(deployment: string, faults: Record<string, unknown>): Promise<void> {
+    this.faulted.add(deployment);
+    await this.admin(deployment, 'PUT', faults);
+  }
+
+  async clearFaults(deployment: string): Promise<void> {
+    await this.admin(deployment, 'DELETE');
+    this.faulted.delete(deployment);
+  }
+
+  async logs(deployment: string, options: { since?: number; match?: LogPredicate } = {}): Promise<LogLine[]> {
+    const app = this.app(deployment);
+    const since = options.since ?? this.startedAt;
+    const args = [
+      'logs',
+      '-l',
+      this.selector(app),
+      '-c',
+      app,
+      '--prefix',
+      '--timestamps',
+      '--tail=-1',
+      '--max-log-requests=20',
+      // Whole seconds: kubectl's --since-time; the exact cut is made below.
+      `--since-time=${new Date(Math.floor(since / 1000) * 1000).toISOString().replace('.000Z', 'Z')}`,
+    ];
+    const result = await this.runner.run('kubectl', this.kubectl(args));
+    return parseKubectlLogs(result.stdout, deployment).filter((line) => line.at >= since && (!options.match || options.match(line)));
+  }
+
+  waitForLog(deployment: string, match: LogPredicate, options: { since?: number; timeoutMs?: number; what?: string } = {}): Promise<LogLine> {
+    return waitUntil(async () => (await this.logs(deployment, { since: options.since, match }))[0], {
+      timeoutMs: options.timeoutMs ?? 10_000,
+      intervalMs: 500,
+      what: options.what ?? `a ${deployment} log line`,
+    });
+  }
+
+  private zipkinUrl(): string {
+    if (!this.zipkin) throw new Error('the kind target has not started a lab (no Zipkin forward)');
+    return this.zipkin.url;
+  }
+
+  async traces(filter: TraceFilter = {}): Promise<ZipkinSpan[][]> {
+    const query = new URLSearchParams({ limit: String(filter.limit ?? 500) });
+    if (filter.serviceName) query.set('serviceName', filter.serviceName);
+    if (filter.spanName) query.set('spanName', filter.spanName);
+    if (filter.minDuration) query.set('minDuration', String(filter.minDuration));
+    const result = await httpRequest(`${this.zipkinUrl()}/api/v2/traces?${query}`, { timeoutMs: 10_000 });
+    if (result.status !== 200) throw new Error(`Zipkin GET /api/v2/traces: ${result.status ?? result.errorCode} ${result.body.slice(0, 200)}`);
+    return JSON.parse(result.body) as ZipkinSpan[][];
+  }
+
+  async trace(traceId: string): Promise<ZipkinSpan[] | undefined> {
+    const result = await httpRequest(`${this.zipkinUrl()}/api/v2/trace/${encodeURIComponent(traceId)}`, { timeoutMs: 10_000 });
+    if (result.status === 404) return undefined;
+    if (result.status !== 200) throw new Error(`Zipkin GET /api/v2/trace/${traceId}: ${result.status ?? result.errorCode}`);
+    return JSON.parse(result.body) as ZipkinSpan[];
+  }
+
+  async scrapeMetrics(deployment: string): Promise<string[]> {
+    const results = await this.eachPod(deployment, '/metrics');
+    return results.map((r) => {
+      if (r.status !== 200) throw new Error(`scraping ${deployment}: ${r.status ?? r.errorCode}`);
+      return r.body;
+    });
+  }
+
+  /**
+   * upstream: the dns-server's own query log. cluster: CoreDNS's `log` plugin lines, which the forward
+   * block of scripts/cluster/coredns-forward.sh enables for myexternalserver.com only; names answered by
+   * the main server block (Services, search expansions) appear only where its Corefile enables `log` too.
+   */
+  async dnsQueries(role: DnsRole): Promise<DnsQueryRecord[]> {
+    if (role === 'upstream') {
+      const [result] = await this.eachPod(UPSTREAM_DNS_DEPLOYMENT, '/queries?limit=2000');
+      if (result.status !== 200) throw new Error(`GET /queries on the upstream DNS: ${result.status ?? result.errorCode}`);
+      const json = result.json as DnsQueryRecord[] | { queries: DnsQueryRecord[] };
+      return Array.isArray(json) ? json : json.queries;
+    }
+    const since = new Date(Math.floor(this.startedAt / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    const args = ['logs', '-l', 'k8s-app=kube-dns', '--prefix', '--timestamps', '--tail=-1', `--since-time=${since}`];
+    const result = await this.runner.run('kubectl', this.kubectl(args, this.options.dnsNamespace ?? 'kube-system'));
+    return parseCorednsLog(result.stdout);
+  }
+
+  async restarts(deployment: string): Promise<number> {
+    return (await this.pods(deployment)).reduce((sum, pod) => sum + pod.restarts, 0);
+  }
+
+  /** Working-set memory from `kubectl top pods` (metrics-server); kind has none unless installed. */
+  async memory(): Promise<{ totalBytes: number; byPod: Record<string, number> }> {
+    const result = await this.runner.run('kubectl', this.kubectl(['top', 'pods', '--no-headers']), { allowFailure: true });
+    if (result.code !== 0) {
+      throw new Error(`memory: unavailable on this cluster (kubectl top pods needs metrics-server): ${result.stderr.trim().split('\n')[0]}`);
+    }
+    const byPod = parseTopPods(result.stdout);
+    return { totalBytes: Object.values(byPod).reduce((a, b) => a + b, 0), byPod };
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      const problems: string[] = [];
+      const attempt = async (what: string, body: () => Promise<unknown>) => {
+        try {
+          await body();
+        } catch (error) {
+          problems.push(`${what}: ${(error as Error).message}`);
+        }
+      };
+      // Faults live in the pods' memory: a rollback that leaves a pod as it is would keep them.
+      for (const deployment of this.faulted) await attempt(`clearing faults of ${deployment}`, () => this.clearFaults(deployment));
+      await this.dropPodForwards();
+      await Promise.all([...this.serviceForwards.values(), ...(this.zipkin ? [this.zipkin] : [])].map((f) => f.stop()));
+      if (this.probeReady) {
+        await attempt('deleting the probe pod', () => this.runner.run('kubectl', this.kubectl(['delete', 'pod', PROBE_POD, '--ignore-not-found', '--wait=false'])));
+      }
+      if (this.revisionBefore !== undefined) {
+        // Back to the release as it was, which also undoes kubectl edits (Service ports, env) of chart fields.
+        await attempt('helm rollback', () =>
+          this.runner.run('helm', this.helm(['rollback', this.release, String(this.revisionBefore), '--wait', '--timeout', this.options.helmTimeout ?? '10m']), {
+            timeoutMs: 11 * 60_000,
+          }),
+        );
+      }
+      if (this.workdir) rmSync(this.workdir, { recursive: true, force: true });
+      if (problems.length) throw new Error(`kind target stop: ${problems.join('; ')}`);
+    })();
+    return this.stopped;
   }
 }
 
-export function createKindTarget(): never {
-  throw new KindTargetUnavailable();
+/** The kind target for a run: fails at once, clearly, when no Kubernetes API is reachable. */
+export function createKindTarget(options: KindTargetOptions = {}): KindTarget {
+  assertClusterReachable({ context: options.context });
+  return new KindTarget(options);
 }

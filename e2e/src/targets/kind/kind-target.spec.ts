@@ -1,0 +1,355 @@
+// The kind target driven through a fake kubectl/helm: no Kubernetes API or container engine can exist on
+// this machine, so these tests assert the exact commands the target runs and how it reads realistic
+// `kubectl get -o json` and `kubectl logs` output. Pod admin and metrics endpoints are a real local HTTP
+// server the fake port-forward points at.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { resilienceLab, storeLab } from '../../lab/labs';
+import { FakeCommandRunner, type RecordedCommand, type Reply } from './fake-command-runner';
+import { KindTarget } from './kind-target';
+import { COREDNS_LOGS, DNS_SERVER_SERVICE, endpointSlice, ORDER_SERVICE, pod, podList, RETRY_BACKEND_PODS, STORE_FRONT_LOGS } from './kube-fixtures';
+
+const TOKEN = 'not-a-real-token-4f2a';
+
+/** What helm and kubectl answer for an installed lab; `extra` answers first. */
+function clusterReplies(extra: (c: RecordedCommand) => Reply | undefined = () => undefined) {
+  return (c: RecordedCommand): Reply | undefined => {
+    const own = extra(c);
+    if (own !== undefined) return own;
+    const line = c.args.join(' ');
+    if (c.tool === 'helm' && c.args[0] === 'status') return { name: 'faultline', version: 4, info: { status: 'deployed' } };
+    if (c.tool === 'helm' && line.startsWith('get values')) return { image: { repository: 'faultline', tag: 'ci-abc123' } };
+    if (c.tool === 'helm' && (c.args[0] === 'upgrade' || c.args[0] === 'rollback')) return 'Release "faultline" has been upgraded. Happy Helming!\n';
+    if (line.includes('get secret faultline-admin')) return { kind: 'Secret', data: { token: Buffer.from(TOKEN).toString('base64') } };
+    return undefined;
+  };
+}
+
+const store = () => storeLab({ rabbitmqUrl: 'amqp://guest:guest@127.0.0.1:5672', queueName: 'orders-run1' });
+
+describe('KindTarget.start/stop (fake kubectl and helm)', () => {
+  it('installs the lab with helm upgrade --install --wait and values derived from the lab, then forwards its Services', async () => {
+    let values: { image?: unknown; apps: Record<string, { enabled: boolean; env?: unknown; service?: unknown }> } = { apps: {} };
+    const runner = new FakeCommandRunner(
+      clusterReplies((c) => {
+        if (c.tool === 'helm' && c.args[0] === 'upgrade') values = JSON.parse(readFileSync(c.args[c.args.indexOf('--wait') - 1], 'utf8'));
+        return undefined;
+      }),
+    );
+    const target = new KindTarget({ runner, chartDir: 'helm/faultline', kindValuesFile: 'kind/values.yaml' });
+    await target.start(store());
+
+    const lines = runner.lines();
+    assert.equal(lines[0], 'helm status faultline -o json --namespace faultline');
+    assert.equal(lines[1], 'helm get values faultline -o json --namespace faultline');
+    assert.match(lines[2], /^helm upgrade --install faultline helm\/faultline --reset-values --values kind\/values.yaml --values \S+\/lab-values\.json --wait --timeout 10m --namespace faultline$/);
+    assert.equal(lines[3], 'kubectl -n faultline get secret faultline-admin -o json');
+
+    // The lab's apps on, the others off; the release's image; RABBITMQ_URL dropped (the chart's RabbitMQ).
+    assert.deepEqual(values.image, { repository: 'faultline', tag: 'ci-abc123' });
+    assert.equal(values.apps['order-service'].enabled, true);
+    assert.equal(values.apps['front-end'].enabled, false);
+    assert.equal(values.apps['retry-backend'].enabled, false);
+    assert.deepEqual(values.apps['order-service'].env, { ORDER_QUEUE_NAME: 'orders-run1', EXTERNAL_SERVER_URL: 'http://myexternalserver.com:8080', EXTERNAL_TIMEOUT_MS: '5000' });
+    assert.deepEqual(values.apps['store-front'].service, { port: 8080, targetPort: 8080 });
+    // myexternalserver.com:8080 reaches external-server's Service, so it answers on 8080 as the pod does locally.
+    assert.deepEqual(values.apps['external-server'].service, { port: 8080, targetPort: 8080 });
+    assert.deepEqual(values.apps['dns-server'], { enabled: true, dns: { serviceRecords: { 'myexternalserver.com': 'external-server' } } });
+
+    const forwards = runner.calls.filter((c) => c.background).map((c) => c.args.join(' '));
+    assert.deepEqual(forwards, [
+      '-n faultline port-forward --address 127.0.0.1 svc/product-service :3002',
+      '-n faultline port-forward --address 127.0.0.1 svc/order-service :3000',
+      '-n faultline port-forward --address 127.0.0.1 svc/store-front :8080',
+      '-n faultline port-forward --address 127.0.0.1 svc/zipkin :9411',
+    ]);
+    assert.equal(target.serviceUrl('store-front'), 'http://127.0.0.1:40000');
+    assert.throws(() => target.serviceUrl('front-end'), /no Service "front-end" in this lab/);
+
+    await target.stop();
+    assert.equal(runner.lines().at(-1), 'helm rollback faultline 4 --wait --timeout 10m --namespace faultline');
+    assert.ok(runner.forwards.every((f) => f.stopped), 'every port-forward is stopped');
+    await target.stop();
+    assert.equal(runner.lines().filter((l) => l.startsWith('helm rollback')).length, 1, 'stop() is safe to call twice');
+  });
+
+  it('passes the context to kubectl and helm, and a release that is not installed stops start() with what to do', async () => {
+    const runner = new FakeCommandRunner((c) =>
+      c.tool === 'helm' && c.args[0] === 'status' ? { code: 1, stdout: '', stderr: 'Error: release: not found\n' } : undefined,
+    );
+    const target = new KindTarget({ runner, context: 'kind-faultline' });
+    await assert.rejects(target.start(store()), /the lab is not installed: no Helm release faultline in namespace faultline \(install it with scripts\/cluster\/up\.sh/);
+    assert.deepEqual(runner.lines(), ['helm status faultline -o json --namespace faultline --kube-context kind-faultline']);
+  });
+
+  it('refuses a lab the chart cannot express, naming why', async () => {
+    const runner = new FakeCommandRunner(clusterReplies());
+    const target = new KindTarget({ runner });
+    const lab = { deployments: [{ name: 'payments', app: 'payments', port: 8080 }], services: [] };
+    await assert.rejects(target.start(lab), /Deployment payments: the chart has no app "payments"/);
+    assert.ok(!runner.lines().some((l) => l.startsWith('helm upgrade')), 'nothing is installed');
+  });
+});
+
+describe('KindTarget reading the cluster (fake kubectl)', () => {
+  async function started(extra: (c: RecordedCommand) => Reply | undefined, lab = resilienceLab({ hangSeconds: 3, backendReplicas: 3 })) {
+    const runner = new FakeCommandRunner(clusterReplies(extra));
+    const target = new KindTarget({ runner });
+    await target.start(lab);
+    runner.calls.length = 0;
+    return { runner, target };
+  }
+
+  it('pods(): kubectl get pods -l app=<name>, terminating pods left out, restarts summed per pod and per Deployment', async () => {
+    const { runner, target } = await started((c) => (c.args.includes('pods') ? RETRY_BACKEND_PODS : undefined));
+    const pods = await target.pods('retry-backend');
+    assert.deepEqual(runner.lines(), ['kubectl -n faultline get pods -l app=retry-backend,app.kubernetes.io/instance=faultline -o json']);
+    assert.deepEqual(pods, [
+      { name: 'retry-backend-6d9f8b7c5-b7kpz', deployment: 'retry-backend', ip: '10.244.2.4', port: 8080, restarts: 1, running: false },
+      { name: 'retry-backend-6d9f8b7c5-x2x4q', deployment: 'retry-backend', ip: '10.244.1.7', port: 8080, restarts: 2, running: true },
+    ]);
+    assert.equal(await target.restarts('retry-backend'), 3);
+    await assert.rejects(target.pods('order-service'), /no deployment "order-service" in this lab/);
+  });
+
+  it('services(): ClusterIP, the http port, and the ready addresses of its EndpointSlices', async () => {
+    const { runner, target } = await started((c) => {
+      if (c.args.includes('services')) return { kind: 'List', items: [ORDER_SERVICE, DNS_SERVER_SERVICE] };
+      if (c.args.includes('endpointslices')) {
+        return { kind: 'List', items: [endpointSlice('order-service', 3000, [{ ip: '10.244.1.12', ready: true }, { ip: '10.244.2.9', ready: false }, { ip: '10.244.1.13', ready: null }])] };
+      }
+      return undefined;
+    }, store());
+    const services = await target.services();
+    assert.deepEqual(runner.lines(), [
+      'kubectl -n faultline get services -l app.kubernetes.io/instance=faultline -o json',
+      'kubectl -n faultline get endpointslices -o json',
+    ]);
+    // dns-server is not a lab Service (the lab's upstream DNS has no Service of its own): left out.
+    assert.deepEqual(services, [{ name: 'order-service', clusterIp: '10.96.112.40', port: 3000, targetPort: 3000, readyEndpoints: ['10.244.1.12', '10.244.1.13'] }]);
+  });
+
+  it('setServicePorts(): a JSON patch of the http port, then waits for the EndpointSlices to carry it', async () => {
+    let slicePort = 3000;
+    const { runner, target } = await started((c) => {
+      if (c.args.includes('get') && c.args.includes('service')) return ORDER_SERVICE;
+      if (c.args.includes('patch')) {
+        slicePort = 3001;
+        return 'service/order-service patched\n';
+      }
+      if (c.args.includes('endpointslices')) return { kind: 'List', items: [endpointSlice('order-service', slicePort, [{ ip: '10.244.1.12', ready: true }])] };
+      return undefined;
+    }, store());
+    await target.setServicePorts('order-service', { targetPort: 3001 });
+    assert.deepEqual(runner.lines(), [
+      'kubectl -n faultline get service order-service -o json',
+      `kubectl -n faultline patch service order-service --type=json -p '[{"op":"replace","path":"/spec/ports/0/targetPort","value":3001}]'`,
+      'kubectl -n faultline get endpointslices -l kubernetes.io/service-name=order-service -o json',
+    ]);
+  });
+
+  it('setEnv(): kubectl set env (KEY- removes) and rollout status, then reconnects the forward of its Service', async () => {
+    const { runner, target } = await started((c) => (c.args[2] === 'set' || c.args[2] === 'rollout' ? '' : undefined));
+    await target.setEnv('retry-client', { RETRIES_ENABLED: 'true', MAX_ATTEMPTS: '5', BREAKER_ENABLED: undefined });
+    assert.deepEqual(runner.lines(), [
+      'kubectl -n faultline set env deployment/retry-client RETRIES_ENABLED=true MAX_ATTEMPTS=5 BREAKER_ENABLED-',
+      'kubectl -n faultline rollout status deployment/retry-client --timeout=180s',
+    ]);
+    const again = runner.calls.filter((c) => c.background).map((c) => c.args.join(' '));
+    assert.deepEqual(again, ['-n faultline port-forward --address 127.0.0.1 svc/retry-client 40000:8080'], 'same local port, so URLs stay valid');
+  });
+
+  it('logs(): kubectl logs -l app=<name> --prefix --timestamps, parsed into lines with pod, time and JSON', async () => {
+    const { runner, target } = await started((c) => (c.args[2] === 'logs' ? STORE_FRONT_LOGS : undefined), store());
+    const since = Date.parse('2025-03-01T10:00:01.500Z');
+    const lines = await target.logs('store-front', { since });
+    assert.deepEqual(runner.lines(), [
+      'kubectl -n faultline logs -l app=store-front,app.kubernetes.io/instance=faultline -c store-front --prefix --timestamps --tail=-1 --max-log-requests=20 --since-time=2025-03-01T10:00:01Z',
+    ]);
+    assert.deepEqual(
+      lines.map((l) => [l.pod, new Date(l.at).toISOString(), l.json?.['error.type'] ?? l.text]),
+      [
+        ['store-front-7b9c6d5f4-zz9q1', '2025-03-01T10:00:02.500Z', 'not json: a plain line'],
+        ['store-front-7b9c6d5f4-k8s2p', '2025-03-01T10:00:03.250Z', 'ECONNREFUSED'],
+      ],
+    );
+    const found = await target.waitForLog('store-front', (l) => l.text.includes('ECONNREFUSED'), { since });
+    assert.equal(found.json?.trace_id, '4bf92f3577b34da6');
+  });
+
+  it("dnsQueries('cluster'): CoreDNS log plugin lines from kube-system, as query records", async () => {
+    const { runner, target } = await started((c) => (c.args.includes('k8s-app=kube-dns') ? COREDNS_LOGS : undefined), store());
+    const queries = await target.dnsQueries('cluster');
+    assert.match(runner.lines()[0], /^kubectl -n kube-system logs -l k8s-app=kube-dns --prefix --timestamps --tail=-1 --since-time=\S+Z$/);
+    assert.deepEqual(
+      queries.map(({ time, name, qtype, qr, rcode, src, server }) => ({ time, name, qtype, qr, rcode, src, server })),
+      [
+        { time: '2025-03-01T10:00:02.000Z', name: 'myexternalserver.com.', qtype: 'AAAA', qr: 'R', rcode: 'NOERROR', src: '10.244.1.9:39511', server: 'coredns-668d6bf9bc-9zt2m' },
+        { time: '2025-03-01T10:00:04.120Z', name: 'myexternalserver.com.', qtype: 'A', qr: 'R', rcode: 'SERVFAIL', src: '10.244.1.9:43012', server: 'coredns-668d6bf9bc-4kq7x' },
+      ],
+    );
+    assert.equal(queries[1].durationMs, 2001.235);
+  });
+
+  it('memory(): "unavailable" named clearly when the cluster has no metrics-server; parsed from kubectl top when it has', async () => {
+    let hasMetrics = false;
+    const { target } = await started((c) => {
+      if (c.args[2] !== 'top') return undefined;
+      if (!hasMetrics) return { code: 1, stdout: '', stderr: 'error: Metrics API not available\n' };
+      return 'retry-backend-6d9f8b7c5-x2x4q   3m   41Mi\nretry-client-7c8d9e6f5-abcde   2m   1024Ki\n';
+    });
+    await assert.rejects(target.memory(), /memory: unavailable on this cluster \(kubectl top pods needs metrics-server\): error: Metrics API not available/);
+    hasMetrics = true;
+    assert.deepEqual(await target.memory(), {
+      totalBytes: 41 * 1024 ** 2 + 1024 ** 2,
+      byPod: { 'retry-backend-6d9f8b7c5-x2x4q': 41 * 1024 ** 2, 'retry-client-7c8d9e6f5-abcde': 1024 ** 2 },
+    });
+  });
+});
+
+describe('KindTarget pods through port-forwards (fake kubectl, real HTTP)', () => {
+  let server: http.Server;
+  let port = 0;
+  const seen: { method?: string; url?: string; auth?: string; body: string }[] = [];
+  let faults: Record<string, unknown> = {};
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        seen.push({ method: req.method, url: req.url, auth: req.headers.authorization, body });
+        if (req.url === '/metrics') {
+          res.setHeader('content-type', 'text/plain');
+          res.end('retry_backend_answers_total{outcome="busy"} 4\n');
+          return;
+        }
+        if (req.url?.startsWith('/queries')) {
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ queries: [{ time: '2025-03-01T10:00:04.000Z', name: 'myexternalserver.com.', qtype: 'A', qr: 'Q', rcode: null, src: '10.244.0.3:51944', fault: 'drop' }] }));
+          return;
+        }
+        if (req.headers.authorization !== `Bearer ${TOKEN}`) {
+          res.statusCode = 401;
+          res.end('{"error":"unauthorized"}');
+          return;
+        }
+        if (req.method === 'PUT') faults = JSON.parse(body) as Record<string, unknown>;
+        if (req.method === 'DELETE') faults = {};
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ faults }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const dnsPod = podList(pod('dns-server-5f6b7c8d9-h4j5k', 'dns-server', '10.244.1.4', 8080));
+
+  async function started() {
+    const runner = new FakeCommandRunner(
+      clusterReplies((c) => (c.args.includes('pods') ? dnsPod : undefined)),
+      (resource) => (resource.startsWith('pod/') ? port : 40_000),
+    );
+    const target = new KindTarget({ runner });
+    await target.start(store());
+    runner.calls.length = 0;
+    return { runner, target };
+  }
+
+  it('setFaults/getFaults/clearFaults: /admin/faults on each pod with the token from the Secret; stop() clears what was set', async () => {
+    const { runner, target } = await started();
+    await target.setFaults('upstream-dns', { dns: { 'myexternalserver.com': { action: 'drop' } } });
+    assert.equal(runner.lines()[0], 'kubectl -n faultline get pods -l app=dns-server,app.kubernetes.io/instance=faultline -o json');
+    assert.deepEqual(
+      runner.calls.filter((c) => c.background).map((c) => c.args.join(' ')),
+      ['-n faultline port-forward --address 127.0.0.1 pod/dns-server-5f6b7c8d9-h4j5k :8080'],
+    );
+    assert.deepEqual(seen.at(-1), { method: 'PUT', url: '/admin/faults', auth: `Bearer ${TOKEN}`, body: '{"dns":{"myexternalserver.com":{"action":"drop"}}}' });
+    assert.deepEqual(await target.getFaults('upstream-dns'), [{ dns: { 'myexternalserver.com': { action: 'drop' } } }]);
+
+    const upstream = await target.dnsQueries('upstream');
+    assert.equal(upstream[0].fault, 'drop');
+    assert.equal(seen.at(-1)?.url, '/queries?limit=2000');
+    assert.equal(runner.calls.filter((c) => c.background).length, 1, 'the pod forward is reused');
+
+    await target.stop();
+    assert.equal(seen.at(-1)?.method, 'DELETE', 'stop() clears the faults it set: a rollback would keep the pod as it is');
+    assert.deepEqual(faults, {});
+    assert.ok(runner.forwards.every((f) => f.stopped));
+  });
+
+  it('scrapeMetrics(): /metrics of each running pod', async () => {
+    const { target } = await started();
+    assert.deepEqual(await target.scrapeMetrics('upstream-dns'), ['retry_backend_answers_total{outcome="busy"} 4\n']);
+    await target.stop();
+  });
+});
+
+describe('KindTarget.podRequest (fake kubectl exec of curl)', () => {
+  const response = [
+    'HTTP/1.1 200 OK',
+    'content-type: application/json; charset=utf-8',
+    'content-length: 39',
+    '',
+    '{"message":"server id retry-backend-x"}',
+  ].join('\r\n');
+
+  it('creates the probe pod once, runs curl in it, and reads status, headers, body and JSON', async () => {
+    const runner = new FakeCommandRunner(
+      clusterReplies((c) => {
+        if (c.args.includes('apply') || c.args.includes('wait') || c.args.includes('delete')) return '';
+        if (c.args.includes('exec')) return `${response}\n__faultline_curl__ 200 0.004512`;
+        return undefined;
+      }),
+    );
+    const target = new KindTarget({ runner });
+    await target.start(resilienceLab({ hangSeconds: 3 }));
+    runner.calls.length = 0;
+    const first = await target.podRequest('http://retry-backend:8080/?failRate=0');
+    await target.podRequest('http://retry-backend:8080/?failRate=0', { method: 'POST', body: { a: 1 }, timeoutMs: 2_500 });
+    const lines = runner.lines();
+    assert.equal(lines[0], 'kubectl -n faultline apply -f -');
+    assert.equal(JSON.parse(runner.calls[0].input ?? '{}').spec.containers[0].image, 'curlimages/curl:8.11.1');
+    assert.equal(lines[1], 'kubectl -n faultline wait --for=condition=Ready pod/faultline-probe --timeout=120s');
+    assert.deepEqual(runner.calls[2].args, [
+      '-n', 'faultline', 'exec', 'faultline-probe', '--',
+      'curl', '-sS', '-D', '-', '-o', '-', '-w', '\n__faultline_curl__ %{http_code} %{time_total}', '--max-time', '10', '-X', 'GET',
+      'http://retry-backend:8080/?failRate=0',
+    ]);
+    assert.deepEqual(runner.calls[3].args.slice(0, 5), ['-n', 'faultline', 'exec', '-i', 'faultline-probe']);
+    assert.deepEqual(runner.calls[3].args.slice(-9), [
+      '--max-time', '3', '-X', 'POST', '-H', 'content-type: application/json', '--data-binary', '@-', 'http://retry-backend:8080/?failRate=0',
+    ]);
+    assert.equal(runner.calls[3].input, '{"a":1}');
+    assert.equal(runner.lines().filter((l) => l.includes('apply')).length, 1, 'one probe pod');
+
+    assert.equal(first.status, 200);
+    assert.equal(first.headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(first.body, '{"message":"server id retry-backend-x"}');
+    assert.deepEqual(first.json, { message: 'server id retry-backend-x' });
+
+    await target.stop();
+    assert.ok(runner.lines().includes('kubectl -n faultline delete pod faultline-probe --ignore-not-found --wait=false'));
+  });
+
+  it("curl's failures become the socket error codes the scenarios know; a kubectl failure is an error naming the command", async () => {
+    let reply: Reply = { code: 7, stdout: '', stderr: 'curl: (7) Failed to connect to order-service port 3000 after 2 ms: Could not connect to server\ncommand terminated with exit code 7\n' };
+    const runner = new FakeCommandRunner(clusterReplies((c) => (c.args.includes('exec') ? reply : ['apply', 'wait', 'delete'].includes(c.args[2]) ? '' : undefined)));
+    const target = new KindTarget({ runner });
+    await target.start(store());
+    const refused = await target.podRequest('http://order-service:3000/health');
+    assert.equal(refused.errorCode, 'ECONNREFUSED');
+    assert.equal(refused.status, undefined);
+    assert.match(refused.errorMessage ?? '', /Failed to connect to order-service port 3000/);
+    reply = { code: 6, stdout: '', stderr: 'curl: (6) Could not resolve host: myexternalserver.com\ncommand terminated with exit code 6\n' };
+    assert.equal((await target.podRequest('http://myexternalserver.com/')).errorCode, 'ENOTFOUND');
+    reply = { code: 1, stdout: '', stderr: 'error: unable to upgrade connection: container not found ("curl")\n' };
+    await assert.rejects(target.podRequest('http://order-service:3000/'), /kubectl -n faultline exec faultline-probe -- curl .*container not found/s);
+    await target.stop();
+  });
+});

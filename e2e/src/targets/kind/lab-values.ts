@@ -1,0 +1,82 @@
+/**
+ * A LabSpec as values of the faultline chart (helm/faultline): the lab's apps enabled, the others off;
+ * replicas, container port, environment and Service ports as the lab says; the upstream DNS records as
+ * the dns-server's serviceRecords (answered with the ClusterIP of the named app's Service).
+ *
+ * The chart names every Deployment and Service after its app, so a lab Deployment must be named like its
+ * app and a Service like the Deployment it selects. The lab's upstream DNS is the chart's `dns-server`;
+ * its cluster DNS is the cluster's CoreDNS (forwarding myexternalserver.com to dns-server).
+ */
+import type { LabSpec } from '../../lab/spec';
+
+/** Lab names of the DNS servers (local target) → what plays them on a cluster. */
+export const UPSTREAM_DNS_DEPLOYMENT = 'upstream-dns';
+export const CLUSTER_DNS_DEPLOYMENT = 'coredns';
+export const UPSTREAM_DNS_APP = 'dns-server';
+
+/**
+ * Variables the chart sets itself on a cluster: the broker (its RabbitMQ, ORDER_QUEUE_* with the
+ * credentials from its Secret), the tracing and pod settings. A lab's local values for these are dropped.
+ */
+export const CHART_OWNED_ENV = new Set(['RABBITMQ_URL', 'RESOLV_CONF', 'ADMIN_TOKEN', 'PORT', 'HOST', 'OTEL_EXPORTER_ZIPKIN_ENDPOINT', 'POD_NAME', 'POD_NAMESPACE']);
+/** Variables the chart renders for one app (retry-backend's VERSION comes from its Deployment's version). */
+const CHART_OWNED_APP_ENV: Record<string, readonly string[]> = { 'retry-backend': ['VERSION'] };
+
+export interface ImageValues {
+  repository?: string;
+  tag?: string;
+  pullPolicy?: string;
+}
+
+interface AppValues {
+  enabled: boolean;
+  replicas?: number;
+  port?: number;
+  env?: Record<string, string>;
+  service?: { port: number; targetPort: number };
+  dns?: { serviceRecords: Record<string, string> };
+}
+
+export interface ChartValues {
+  image?: ImageValues;
+  apps: Record<string, AppValues>;
+}
+
+export class UnsupportedLabError extends Error {}
+
+export function labValues(lab: LabSpec, chartApps: readonly string[], image: ImageValues = {}): ChartValues {
+  const apps: Record<string, AppValues> = Object.fromEntries(chartApps.map((app) => [app, { enabled: false }]));
+  const known = (app: string, what: string) => {
+    if (!chartApps.includes(app)) throw new UnsupportedLabError(`${what}: the chart has no app "${app}" (it has: ${chartApps.join(', ')})`);
+  };
+  for (const deployment of lab.deployments) {
+    known(deployment.app, `Deployment ${deployment.name}`);
+    if (deployment.name !== deployment.app) {
+      throw new UnsupportedLabError(`Deployment ${deployment.name} runs ${deployment.app}: the chart names each Deployment after its app`);
+    }
+    const owned = CHART_OWNED_APP_ENV[deployment.app] ?? [];
+    const env = Object.fromEntries(Object.entries(deployment.env ?? {}).filter(([key]) => !CHART_OWNED_ENV.has(key) && !owned.includes(key)));
+    apps[deployment.app] = { enabled: true, replicas: deployment.replicas ?? 1, port: deployment.port, env };
+  }
+  for (const service of lab.services) {
+    const selected = lab.deployments.find((d) => d.name === service.selector);
+    if (!selected) throw new UnsupportedLabError(`Service ${service.name}: no Deployment ${service.selector} in the lab`);
+    if (service.name !== service.selector) throw new UnsupportedLabError(`Service ${service.name} selects ${service.selector}: the chart names each Service after its app`);
+    apps[service.selector].service = { port: service.port, targetPort: service.targetPort };
+  }
+  const records = Object.entries(lab.upstreamDns?.records ?? {});
+  if (records.length) {
+    known(UPSTREAM_DNS_APP, 'the upstream DNS');
+    const serviceRecords: Record<string, string> = {};
+    for (const [name, { deployment }] of records) {
+      const target = lab.deployments.find((d) => d.name === deployment);
+      if (!target) throw new UnsupportedLabError(`upstream DNS record ${name}: no Deployment ${deployment} in the lab`);
+      serviceRecords[name] = deployment;
+      // Locally the record is the pod's address and the client uses the container port; here it is the
+      // Service's ClusterIP, so that Service answers on the same port.
+      if (!lab.services.some((s) => s.selector === deployment)) apps[deployment].service = { port: target.port, targetPort: target.port };
+    }
+    apps[UPSTREAM_DNS_APP] = { enabled: true, dns: { serviceRecords } };
+  }
+  return { ...(Object.keys(image).length ? { image } : {}), apps };
+}

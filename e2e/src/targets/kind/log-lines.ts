@@ -1,0 +1,69 @@
+/**
+ * `kubectl logs --prefix --timestamps` output as the harness's LogLine, and CoreDNS `log` plugin lines
+ * as DnsQueryRecord (the cluster DNS evidence on a cluster).
+ */
+import type { DnsQueryRecord, LogLine } from '../target';
+
+// [pod/order-service-6d9f8b7c5-x2x4q/order-service] 2025-03-01T10:00:00.123456789Z {"level":"info",...}
+const PREFIXED = /^\[pod\/([^/\]]+)\/[^\]]+\] (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) ?(.*)$/;
+
+/** RFC 3339 with nanoseconds → epoch ms (Date.parse takes at most milliseconds reliably). */
+export function timestampMs(rfc3339: string): number {
+  return Date.parse(rfc3339.replace(/(\.\d{3})\d+Z$/, '$1Z'));
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Lines kubectl could not attribute (its own warnings) are dropped. kubectl merges stdout and stderr. */
+export function parseKubectlLogs(text: string, deployment: string): LogLine[] {
+  const lines: LogLine[] = [];
+  for (const raw of text.split('\n')) {
+    const match = PREFIXED.exec(raw.trimEnd());
+    if (!match) continue;
+    const [, pod, time, body] = match;
+    lines.push({ deployment, pod, stream: 'stdout', at: timestampMs(time), text: body, json: parseJson(body) });
+  }
+  return lines.sort((a, b) => a.at - b.at);
+}
+
+// CoreDNS log plugin, default format:
+// [INFO] 10.244.1.5:53082 - 41213 "A IN myexternalserver.com. udp 49 false 512" SERVFAIL qr,rd 49 2.001234567s
+const COREDNS_QUERY = /\[INFO\] (\S+) - (\d+) "(\S+) (\S+) (\S+) (\S+) (\d+) (\S+) (\d+)" (\S+) (\S*) (\d+) ([\d.]+)s/;
+
+/**
+ * Queries the CoreDNS `log` plugin wrote, from `kubectl -n kube-system logs -l k8s-app=kube-dns --prefix
+ * --timestamps`. The plugin logs a query once answered, so every record is a response (qr R) with its rcode.
+ */
+export function parseCorednsLog(text: string): DnsQueryRecord[] {
+  const records: DnsQueryRecord[] = [];
+  for (const raw of text.split('\n')) {
+    const line = PREFIXED.exec(raw.trimEnd());
+    if (!line) continue;
+    const [, pod, time, body] = line;
+    const query = COREDNS_QUERY.exec(body);
+    if (!query) continue;
+    const [, src, id, qtype, , name, proto, , , , rcode, flags, , duration] = query;
+    records.push({
+      time: new Date(timestampMs(time)).toISOString(),
+      name,
+      qtype,
+      qr: 'R',
+      rcode,
+      src,
+      id: Number(id),
+      proto,
+      flags,
+      durationMs: Math.round(Number(duration) * 1000 * 1000) / 1000,
+      server: pod,
+    });
+  }
+  return records.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+}
