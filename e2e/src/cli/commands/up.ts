@@ -1,5 +1,6 @@
 /** `faultline up`: the whole lab on the local target until Ctrl-C (or `faultline down`). */
 import { randomBytes } from 'node:crypto';
+import { checkBrokerReachable } from '../../lab/broker-check';
 import { fullLab } from '../../lab/full-lab';
 import { LocalTarget } from '../../targets/local/local-target';
 import { checkFlags, type ParsedArgs } from '../args';
@@ -22,6 +23,7 @@ export async function up(args: ParsedArgs): Promise<number> {
   const started = Date.now();
   const rabbitmqUrl = typeof args.flags['rabbitmq-url'] === 'string' ? args.flags['rabbitmq-url'] : (process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
   const { lab, missing } = fullLab({ rabbitmqUrl, queueName: `orders-lab-${randomBytes(3).toString('hex')}` });
+  if (lab.deployments.some((d) => d.app === 'order-service')) await checkBrokerReachable(rabbitmqUrl);
   if (missing.length) process.stdout.write(`not built, left out: ${missing.join(', ')} (build with: node e2e/bin/build-lab.mjs)\n`);
   const target = new LocalTarget({ block: 0, restartBackoffMs: 1000 });
   let stopping = false;
