@@ -16,6 +16,7 @@ export const LAB_APPS = [
   'retry-backend',
   'retry-client',
   'dns-server',
+  'auth-proxy',
 ];
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -5,6 +5,7 @@
 import type { ZipkinSpan } from '@faultline/zipkin-receiver';
 import type { LabSpec } from '../lab/spec';
 import type { HttpResult, RequestOptions } from '../evidence/http';
+import type { ClusterDnsControl } from './cluster-dns-control';
 import type { IngressControl } from './ingress-control';
 import type { LogLine, LogPredicate } from './local/log-store';
 
@@ -100,4 +101,6 @@ export interface Target {
 
   /** The ingress controller with ingress-nginx canary rules (absent on a target that has none). */
   readonly ingress?: IngressControl;
+  /** The kube-dns Service's translation mode, a rollout restart of the cluster DNS, pod signals (absent when unsupported). */
+  readonly clusterDns?: ClusterDnsControl;
 }

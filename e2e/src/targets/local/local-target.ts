@@ -18,7 +18,10 @@ import { httpRequest, type HttpResult, type RequestOptions } from '../../evidenc
 import { CLUSTER_DOMAIN, type DeploymentSpec, type LabSpec, SEARCH_DOMAINS, serviceFqdn } from '../../lab/spec';
 import type { DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodInfo, ServiceInfo, Target, TraceFilter } from '../target';
 import { ingressAddress, LocalIngressController } from './ingress';
+import type { DnsServiceMode } from '../cluster-dns-control';
+import { DnsService } from './dns-service';
 import { ServiceProxy } from './kube-proxy';
+import { LocalClusterDns } from './local-cluster-dns';
 import { LogStore } from './log-store';
 import { rssBytes } from './memory';
 import { AddressPlan, DNS_PORT, freeAddressPlan, ZIPKIN_PORT } from './net';
@@ -34,6 +37,8 @@ export interface LocalTargetOptions {
   readyTimeoutMs?: number;
   /** Run the cluster and upstream DNS (needs dns-server built). Default true. */
   dns?: boolean;
+  /** How the kube-dns Service address is translated (see dns-service.ts). Default kube-proxy. */
+  dnsServiceMode?: DnsServiceMode;
 }
 
 export const CLUSTER_DNS = 'coredns';
@@ -72,6 +77,15 @@ export class LocalTarget implements Target {
   private stopped: Promise<void> | undefined;
   /** The ingress-nginx stand-in on 127.N.0.80, listening once an Ingress is applied (see ingress.ts). */
   readonly ingress = new LocalIngressController({ address: () => ingressAddress(this.plan.block), serviceUrl: (service) => this.serviceUrl(service) });
+
+  /** The kube-dns Service on 127.N.0.10 in front of the cluster DNS pods (see dns-service.ts). */
+  private dnsService: DnsService | undefined;
+  readonly clusterDns = new LocalClusterDns({
+    service: () => this.dnsService,
+    pods: (deployment) => this.pods(deployment),
+    clusterDnsDeployment: CLUSTER_DNS,
+    rolloutToNewAddresses: (deployment) => this.rolloutToNewAddresses(deployment),
+  });
 
   constructor(private readonly options: LocalTargetOptions = {}) {}
 
@@ -126,9 +140,17 @@ export class LocalTarget implements Target {
       );
       await this.startDeployment(
         this.dnsDeployment(CLUSTER_DNS, 'cluster', clusterRecords, [`${this.plan.upstreamDnsIp}:${DNS_PORT}`]),
-        [this.plan.clusterDnsIp],
+        [this.plan.allocatePodIp()],
         { withResolvConf: false },
       );
+      this.dnsService = new DnsService({
+        address: this.plan.clusterDnsIp,
+        port: DNS_PORT,
+        targetPort: DNS_PORT,
+        mode: this.options.dnsServiceMode,
+        endpoints: () => this.deployments.get(CLUSTER_DNS)?.pods.map((pod) => pod.ip) ?? [],
+      });
+      await this.dnsService.start();
     }
     await Promise.all(lab.deployments.map((spec) => this.startDeployment(spec, podIps.get(spec.name)!, { withResolvConf: withDns })));
 
@@ -199,6 +221,38 @@ export class LocalTarget implements Target {
       pod.start();
     }
     await Promise.all(pods.map((pod) => pod.waitReady(this.options.readyTimeoutMs ?? 20_000)));
+  }
+
+  /**
+   * `kubectl rollout restart` as a cluster does it: new pods on NEW addresses, ready, the Services'
+   * endpoints switched to them, then the old pods stopped.
+   */
+  private async rolloutToNewAddresses(name: string): Promise<{ before: string[]; after: string[] }> {
+    const deployment = this.deployment(name);
+    const old = deployment.pods;
+    const withResolvConf = this.resolvConf !== undefined && deployment.spec.app !== 'dns-server';
+    const pods = old.map(() => {
+      const ip = this.plan.allocatePodIp();
+      return new Pod({
+        deployment: name,
+        app: deployment.spec.app,
+        ip,
+        port: deployment.spec.port,
+        env: this.podEnv(deployment.spec, ip, withResolvConf),
+        logs: this.logStore,
+        backoffMs: this.options.restartBackoffMs ?? 200,
+      });
+    });
+    for (const pod of pods) {
+      pod.supervised.on('exit', () => this.refreshServicesOf(name));
+      pod.start();
+    }
+    await Promise.all(pods.map((pod) => pod.waitReady(this.options.readyTimeoutMs ?? 20_000)));
+    deployment.pods = pods;
+    this.refreshServicesOf(name);
+    await this.dnsService?.refresh();
+    await Promise.all(old.map((pod) => pod.stop()));
+    return { before: old.map((pod) => pod.ip), after: pods.map((pod) => pod.ip) };
   }
 
   private refreshServicesOf(deployment: string): void {
@@ -345,6 +399,7 @@ export class LocalTarget implements Target {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       await this.ingress.stop();
+      await this.dnsService?.stop();
       await Promise.all([...this.proxies.values()].map((p) => p.stop()));
       await Promise.all([...this.deployments.values()].flatMap((d) => d.pods.map((pod) => pod.stop())));
       await this.zipkin?.close();
