@@ -27,7 +27,7 @@ export function progressLine(event: RunEvent): string | undefined {
 }
 
 export function resultTable(results: readonly ScenarioResult[]): string {
-  const rows = results.map((r) => [r.id, r.target, r.status === 'needs-target' ? 'needs kind' : r.status, seconds(r.durationMs), r.reason ?? '']);
+  const rows = results.map((r) => [r.id, r.target, r.status === 'needs-target' ? `needs ${r.reason?.replace(/^needs the /, '') ?? 'another target'}` : r.status, seconds(r.durationMs), r.reason ?? '']);
   const header = ['scenario', 'target', 'result', 'time', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => Math.min(row[i].length, 70))));
   const format = (row: string[]) => row.map((cell, i) => (cell.length > 70 ? `${cell.slice(0, 67)}...` : cell).padEnd(widths[i])).join('  ').trimEnd();

@@ -14,7 +14,7 @@ export const SCENARIO_HELP = `Usage:
 Runs each scenario in a lab of its own: break, observe the symptom (with evidence), fix, observe it gone.
 Exit code 1 when any scenario fails.
 
-  --target          where to run (default local; kind is not available on this machine)
+  --target          where to run (default local; kind: the lab installed on the cluster of the current kubectl context, see e2e/README.md)
   --json            print the results as JSON instead of progress lines and a table
   --hang-seconds    how long retry-backend's hang mode holds a request (default 20; the suite uses less)
   --slow-seconds    business-logic's slow-endpoint time (default 3)
