@@ -6,7 +6,11 @@ export interface LogLine {
   deployment: string;
   pod: string;
   stream: 'stdout' | 'stderr';
-  /** When the harness read it, epoch ms. */
+  /**
+   * When it was written, epoch ms: the line's own `time` field when it has one (the services stamp every
+   * line, as a container runtime would), else when the harness read it. Pipes deliver lines late under
+   * load; `since` filters must not take an old line for a new one.
+   */
   at: number;
   text: string;
   /** The parsed line when it is a JSON object. */
@@ -31,7 +35,8 @@ export class LogStore {
         // not JSON: kept as text
       }
     }
-    const line = { deployment, pod, stream, at: Date.now(), text, json };
+    const written = typeof json?.time === 'string' ? Date.parse(json.time) : Number.NaN;
+    const line = { deployment, pod, stream, at: Number.isNaN(written) ? Date.now() : written, text, json };
     this.lines.push(line);
     if (this.lines.length > this.maxLines) this.lines.shift();
     for (const listener of this.listeners) listener(line);
@@ -54,6 +59,7 @@ export class LogStore {
     return new Promise((resolve, reject) => {
       const listener = (line: LogLine) => {
         if (options.deployment && line.deployment !== options.deployment) return;
+        if (options.since && line.at < options.since) return;
         if (!options.match(line)) return;
         cleanup();
         resolve(line);
