@@ -40,8 +40,13 @@ export interface LabSpec {
 
 export const NAMESPACE = 'default';
 export const CLUSTER_DOMAIN = 'cluster.local';
-export const SEARCH_DOMAINS = [`${NAMESPACE}.svc.${CLUSTER_DOMAIN}`, `svc.${CLUSTER_DOMAIN}`, CLUSTER_DOMAIN];
+/** A pod's resolv.conf search list in `namespace`. */
+export function searchDomains(namespace = NAMESPACE): string[] {
+  return [`${namespace}.svc.${CLUSTER_DOMAIN}`, `svc.${CLUSTER_DOMAIN}`, CLUSTER_DOMAIN];
+}
 
-export function serviceFqdn(service: string): string {
-  return `${service}.${NAMESPACE}.svc.${CLUSTER_DOMAIN}`;
+export const SEARCH_DOMAINS = searchDomains();
+
+export function serviceFqdn(service: string, namespace = NAMESPACE): string {
+  return `${service}.${namespace}.svc.${CLUSTER_DOMAIN}`;
 }

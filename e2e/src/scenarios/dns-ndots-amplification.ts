@@ -7,7 +7,7 @@
 import { formatQueries, queriesFor } from '../evidence/dns';
 import { deleteQueue } from '../evidence/queue';
 import { EXTERNAL_HOST, EXTERNAL_PORT, storeLab } from '../lab/labs';
-import { SEARCH_DOMAINS } from '../lab/spec';
+import { searchDomains } from '../lab/spec';
 import { expect, type Scenario } from './model';
 import { INSPEKTOR_GADGET, placeOrder, shown } from './store-requests';
 
@@ -27,7 +27,7 @@ export const dnsNdotsAmplification: Scenario = {
       title: 'order-service calls http://myexternalserver.com:8080 (1 dot < ndots:5)',
       async run({ target, evidence }) {
         const pod = (await target.pods('order-service'))[0];
-        evidence('order-service pod', `EXTERNAL_SERVER_URL=http://${EXTERNAL_HOST}:${EXTERNAL_PORT}; resolv.conf: search ${SEARCH_DOMAINS.join(' ')} / options ndots:5 (${pod.name})`);
+        evidence('order-service pod', `EXTERNAL_SERVER_URL=http://${EXTERNAL_HOST}:${EXTERNAL_PORT}; resolv.conf: search ${searchDomains(target.namespace).join(' ')} / options ndots:5 (${pod.name})`);
       },
     },
     {
@@ -41,7 +41,7 @@ export const dnsNdotsAmplification: Scenario = {
         const queries = await queriesFor(target, 'cluster', EXTERNAL_HOST, since);
         evidence(`trace_dns --filter 'qr==Q,qtype==A,name~^${EXTERNAL_HOST}.*'`, `${queries.length} A queries:\n${formatQueries(queries)}`);
         expect(queries.length >= 4, `expected at least 4 A queries for one lookup, saw ${queries.length}`);
-        const expansions = SEARCH_DOMAINS.map((domain) => `${EXTERNAL_HOST}.${domain}.`);
+        const expansions = searchDomains(target.namespace).map((domain) => `${EXTERNAL_HOST}.${domain}.`);
         const firstNames = queries.slice(0, 3).map((q) => q.name.toLowerCase());
         expect(expansions.every((name) => firstNames.includes(name)), `the search expansions should come first, got ${firstNames.join(', ')}`);
         expect(queries.filter((q) => expansions.includes(q.name.toLowerCase())).every((q) => q.rcode === 'NXDOMAIN'), 'the expansions should be NXDOMAIN');

@@ -45,9 +45,9 @@ export const serviceLoadBalancing: Scenario = {
         evidence('answers by server id', [...served].map(([id, n]) => `${id}: ${n}`).join('\n'));
         const service = (await target.services()).find((s) => s.name === 'retry-backend')!;
         const queries = await queriesFor(target, 'cluster', 'retry-backend', since);
-        const answered = queries.find((q) => q.name.toLowerCase() === `${serviceFqdn('retry-backend')}.` && q.rcode === 'NOERROR');
+        const answered = queries.find((q) => q.name.toLowerCase() === `${serviceFqdn('retry-backend', target.namespace)}.` && q.rcode === 'NOERROR');
         evidence('cluster DNS /queries', formatQueries(queries, 3));
-        expect(answered, `the cluster DNS should answer ${serviceFqdn('retry-backend')} (the first search domain)`);
+        expect(answered, `the cluster DNS should answer ${serviceFqdn('retry-backend', target.namespace)} (the first search domain)`);
         const answers = (answered.answers as string[] | undefined) ?? [];
         expect(answers.length === 0 || answers.some((a) => String(a).includes(service.clusterIp)), `the answer should be the ClusterIP ${service.clusterIp}, got ${answers.join(', ')}`);
         expect(served.size === 3, `all 3 replicas should serve, ${served.size} did`);

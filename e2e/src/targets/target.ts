@@ -59,6 +59,8 @@ export interface TraceFilter {
 
 export interface Target {
   readonly name: 'local' | 'kind';
+  /** The namespace the lab's pods and Services live in: it is the first search domain of their resolv.conf. */
+  readonly namespace: string;
   /** Brings the lab up: DNS, pods (ready), Services. */
   start(lab: LabSpec): Promise<void>;
   /** Tears everything down; safe to call more than once. */

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startZipkinReceiver, type RunningZipkinReceiver, type ZipkinSpan } from '@faultline/zipkin-receiver';
 import { httpRequest, type HttpResult, type RequestOptions } from '../../evidence/http';
-import { CLUSTER_DOMAIN, type DeploymentSpec, type LabSpec, SEARCH_DOMAINS, serviceFqdn } from '../../lab/spec';
+import { CLUSTER_DOMAIN, type DeploymentSpec, type LabSpec, NAMESPACE, SEARCH_DOMAINS, serviceFqdn } from '../../lab/spec';
 import type { DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodInfo, ServiceInfo, Target, TraceFilter } from '../target';
 import { ingressAddress, LocalIngressController } from './ingress';
 import type { DnsServiceMode } from '../cluster-dns-control';
@@ -64,6 +64,7 @@ function installExitHook(): void {
 
 export class LocalTarget implements Target {
   readonly name = 'local' as const;
+  readonly namespace = NAMESPACE;
   readonly adminToken = randomBytes(16).toString('hex');
   readonly logStore = new LogStore();
   private plan!: AddressPlan;
