@@ -8,8 +8,20 @@ import { formatQueries, queriesFor } from '../evidence/dns';
 import { deleteQueue } from '../evidence/queue';
 import { EXTERNAL_HOST, EXTERNAL_PORT, storeLab } from '../lab/labs';
 import { searchDomains } from '../lab/spec';
-import { expect, type Scenario } from './model';
+import type { DnsQueryRecord, Target } from '../targets/target';
+import { expect, type Scenario, type StepContext } from './model';
 import { INSPEKTOR_GADGET, placeOrder, shown } from './store-requests';
+
+/** Places one order holding product 11 and returns the A queries the cluster DNS got for the external host meanwhile. */
+async function orderAndCountQueries(target: Target, evidence: StepContext['evidence']): Promise<DnsQueryRecord[]> {
+  const since = Date.now();
+  const placed = await placeOrder(target, INSPEKTOR_GADGET);
+  evidence('browser', `POST /api/orders (product 11) → ${shown(placed)}`);
+  expect(placed.status === 201, `the order should be taken: ${shown(placed)}`);
+  const queries = await queriesFor(target, 'cluster', EXTERNAL_HOST, since);
+  evidence(`trace_dns --filter 'qr==Q,qtype==A,name~^${EXTERNAL_HOST}.*'`, `${queries.length} A queries:\n${formatQueries(queries)}`);
+  return queries;
+}
 
 export const dnsNdotsAmplification: Scenario = {
   id: 'dns-ndots-amplification',
@@ -34,12 +46,7 @@ export const dnsNdotsAmplification: Scenario = {
       phase: 'symptom',
       title: 'an order with product 11 costs ≥ 4 A queries, search expansions first',
       async run({ target, evidence }) {
-        const since = Date.now();
-        const placed = await placeOrder(target, INSPEKTOR_GADGET);
-        evidence('browser', `POST /api/orders (product 11) → ${shown(placed)}`);
-        expect(placed.status === 201, `the order should be taken: ${shown(placed)}`);
-        const queries = await queriesFor(target, 'cluster', EXTERNAL_HOST, since);
-        evidence(`trace_dns --filter 'qr==Q,qtype==A,name~^${EXTERNAL_HOST}.*'`, `${queries.length} A queries:\n${formatQueries(queries)}`);
+        const queries = await orderAndCountQueries(target, evidence);
         expect(queries.length >= 4, `expected at least 4 A queries for one lookup, saw ${queries.length}`);
         const expansions = searchDomains(target.namespace).map((domain) => `${EXTERNAL_HOST}.${domain}.`);
         const firstNames = queries.slice(0, 3).map((q) => q.name.toLowerCase());
@@ -60,12 +67,7 @@ export const dnsNdotsAmplification: Scenario = {
       phase: 'after',
       title: 'the same order costs exactly 1 A query, for myexternalserver.com.',
       async run({ target, evidence }) {
-        const since = Date.now();
-        const placed = await placeOrder(target, INSPEKTOR_GADGET);
-        evidence('browser', `POST /api/orders (product 11) → ${shown(placed)}`);
-        expect(placed.status === 201, `the order should be taken: ${shown(placed)}`);
-        const queries = await queriesFor(target, 'cluster', EXTERNAL_HOST, since);
-        evidence(`trace_dns --filter 'qr==Q,qtype==A,name~^${EXTERNAL_HOST}.*'`, `${queries.length} A queries:\n${formatQueries(queries)}`);
+        const queries = await orderAndCountQueries(target, evidence);
         expect(queries.length === 1 && queries[0].name.toLowerCase() === `${EXTERNAL_HOST}.`, `expected exactly 1 A query for ${EXTERNAL_HOST}., saw ${queries.length}`);
       },
     },
