@@ -60,6 +60,13 @@ async function attempts(target: Target, count: number, intervalMs = 200): Promis
   return results;
 }
 
+/**
+ * On kind the resolver socket, the dropped datagrams and CoreDNS queries by client are not observable
+ * through kubectl (ingress-nginx does not log its resolver socket, drops need `cilium monitor`, CoreDNS logs
+ * only where its Corefile has `log`): there the scenario asserts the statuses and the reload only.
+ */
+const localEvidence = (target: Target) => target.name === 'local';
+
 const statusLines = (results: readonly HttpResult[]) => results.map((r, i) => `Attempt: ${i + 1} Status Code: ${outcome(r)}`).join('\n');
 
 async function podIp(target: Target, deployment: string): Promise<string> {
@@ -110,6 +117,7 @@ export const staleDnsServer: Scenario = {
         expect(results.every((r) => r.status === 200), `every request should be 200 before the restart:\n${statusLines(results)}`);
         const service = await dns.service();
         evidence('kube-dns Service', `${service.address} (${service.mode}) → ${service.endpoints.join(', ')}`);
+        if (!localEvidence(target)) return;
         state.socket = await resolverSocket(target);
         state.proxyIp = await podIp(target, AUTH_PROXY);
         const seen = await queriesFrom(dns, state.proxyIp as string, since);
@@ -149,6 +157,7 @@ export const staleDnsServer: Scenario = {
         expect(results.length <= 20 && results.slice(-3).every(failing), `requests should turn to 500 within 20 attempts:\n${statusLines(results)}`);
         const failed = results.at(-1);
         evidence(`curl ${AUTH_PROXY}`, `${failed?.status} ${failed?.body}`);
+        if (!localEvidence(target)) return;
 
         const line = await target.waitForLog(AUTH_PROXY, (l) => l.json?.msg === 'auth request failed' && l.json?.code === 'ETIMEDOUT', {
           since,
@@ -183,7 +192,8 @@ export const staleDnsServer: Scenario = {
       async run({ target, state, evidence }) {
         const since = Date.now();
         state.fixedAt = since;
-        await clusterDns(target).signalPods(AUTH_PROXY, 'SIGHUP');
+        const reloaded = await clusterDns(target).signalPods(AUTH_PROXY, 'SIGHUP');
+        if (!localEvidence(target)) return evidence('nginx -s reload', reloaded.join(', '));
         const line = await target.waitForLog(AUTH_PROXY, (l) => l.json?.msg === 'reloaded: resolver socket re-created', { since, what: `${AUTH_PROXY} reloading` });
         evidence(`kubectl logs -l app=${AUTH_PROXY}`, line.text);
       },
@@ -204,6 +214,7 @@ export const staleDnsServer: Scenario = {
         const results = [first, ...(await attempts(target, ATTEMPTS - 1))];
         evidence('test-ingress.sh (after the nginx reload)', statusLines(results));
         expect(results.every((r) => r.status === 200), `every request should be 200 after the reload:\n${statusLines(results)}`);
+        if (!localEvidence(target)) return;
         const socket = await resolverSocket(target, since);
         const seen = await queriesFrom(dns, state.proxyIp as string, since);
         evidence(`new CoreDNS pods' /queries from ${AUTH_PROXY} (new resolver socket ${socket})`, showQueries(seen));
@@ -216,6 +227,11 @@ export const staleDnsServer: Scenario = {
       title: 'with kube-proxy (per-packet DNAT) the same restart does no harm, without a reload',
       async run({ target, state, evidence }) {
         const dns = clusterDns(target);
+        if (target.name === 'kind') {
+          // The translation is chosen when a kind cluster is created: the comparison runs on another cluster.
+          evidence('kube-proxy comparison', 'not on this cluster: run the scenario again on a cluster from kind/cilium-kube-proxy-partial.yaml');
+          return;
+        }
         await dns.setServiceMode('kube-proxy');
         const warm = await attempts(target, 3);
         expect(warm.every((r) => r.status === 200), `requests should be 200 in kube-proxy mode:\n${statusLines(warm)}`);

@@ -22,10 +22,12 @@ import type { DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodInfo, ServiceIn
 import { assertClusterReachable } from './cluster-check';
 import { CommandError, type CommandRunner, commandLine, ProcessCommandRunner, runJson } from './command-runner';
 import { httpPortIndex, type KubeEndpointSlice, type KubeList, type KubePod, type KubeService, parseTopPods, slicePorts, toPodInfos, toServiceInfo } from './kube-objects';
-import { CLUSTER_DNS_DEPLOYMENT, type ImageValues, labValues, UPSTREAM_DNS_APP, UPSTREAM_DNS_DEPLOYMENT } from './lab-values';
+import { CANARY_APP, canaryVersion, CLUSTER_DNS_DEPLOYMENT, type ImageValues, labValues, PRIMARY_VERSION, UPSTREAM_DNS_APP, UPSTREAM_DNS_DEPLOYMENT } from './lab-values';
 import { parseCorednsLog, parseKubectlLogs } from './log-lines';
 import { curlArgs, curlBody, DEFAULT_PROBE_IMAGE, parseCurlOutput, PROBE_POD, probePodManifest, remoteExitCode } from './pod-curl';
 import { PortForward } from './port-forward';
+import { KindClusterDns } from './kind-cluster-dns';
+import { KindIngress } from './kind-ingress';
 
 export interface KindTargetOptions {
   runner?: CommandRunner;
@@ -42,6 +44,8 @@ export interface KindTargetOptions {
   helmTimeout?: string;
   /** Where CoreDNS runs. */
   dnsNamespace?: string;
+  /** Where the ingress-nginx controller runs (scripts/cluster/create-cluster.sh --ingress). */
+  ingressNamespace?: string;
 }
 
 const ZIPKIN_SERVICE = 'zipkin';
@@ -66,6 +70,10 @@ export class KindTarget implements Target {
   private probeReady: Promise<void> | undefined;
   private readonly faulted = new Set<string>();
   private stopped: Promise<void> | undefined;
+  /** ingress-nginx and the canary Ingress pair of the chart (canary-split). */
+  readonly ingress: KindIngress;
+  /** CoreDNS behind kube-dns, the cluster's Service translation, the ingress-nginx reload (stale-dns-server). */
+  readonly clusterDns: KindClusterDns;
 
   constructor(private readonly options: KindTargetOptions = {}) {
     this.runner = options.runner ?? new ProcessCommandRunner();
@@ -73,6 +81,15 @@ export class KindTarget implements Target {
     this.release = options.release ?? 'faultline';
     this.chartDir = options.chartDir ?? path.join(WORKSPACE_ROOT, 'helm', 'faultline');
     this.kindValuesFile = options.kindValuesFile ?? path.join(WORKSPACE_ROOT, 'kind', 'values.yaml');
+    const kubectl = (args: readonly string[], namespace?: string) => this.kubectl(args, namespace);
+    this.ingress = new KindIngress({ runner: this.runner, kubectl, namespace: this.namespace, controllerNamespace: options.ingressNamespace });
+    this.clusterDns = new KindClusterDns({
+      runner: this.runner,
+      kubectl,
+      dnsNamespace: options.dnsNamespace,
+      controllerNamespace: options.ingressNamespace,
+      since: () => this.startedAt,
+    });
   }
 
   /** kubectl arguments: context and namespace first. */
@@ -147,21 +164,45 @@ export class KindTarget implements Target {
     await this.zipkin.start();
   }
 
-  /** A lab Deployment's app in the chart (the lab's upstream DNS is the chart's dns-server). */
+  /** A lab Deployment's app in the chart (the lab's upstream DNS is the chart's dns-server, a canary runs its primary's app). */
   private app(deployment: string): string {
     if (!this.lab) throw new Error('the kind target has not started a lab');
     if (deployment === CLUSTER_DNS_DEPLOYMENT) throw new Error(`${CLUSTER_DNS_DEPLOYMENT} is the cluster's CoreDNS: not supported by the kind target here`);
     if (deployment === UPSTREAM_DNS_DEPLOYMENT && this.lab.upstreamDns) return UPSTREAM_DNS_APP;
-    if (!this.lab.deployments.some((d) => d.name === deployment)) {
+    const spec = this.lab.deployments.find((d) => d.name === deployment);
+    if (!spec) {
       throw new Error(`no deployment "${deployment}" in this lab (have: ${this.lab.deployments.map((d) => d.name).join(', ')})`);
     }
-    return deployment;
+    return canaryVersion(spec) ? spec.app : deployment;
   }
 
-  private deploymentOf = (app: string): string => (app === UPSTREAM_DNS_APP ? UPSTREAM_DNS_DEPLOYMENT : app);
+  /** The lab's canary of CANARY_APP (the chart's `retry-backend-<version>`), if it has one. */
+  private canaryOfLab(): { name: string; version: string } | undefined {
+    for (const d of this.lab?.deployments ?? []) {
+      const version = canaryVersion(d);
+      if (version) return { name: d.name, version };
+    }
+    return undefined;
+  }
 
-  private selector(app: string): string {
-    return `app=${app},app.kubernetes.io/instance=${this.release}`;
+  private deploymentOf = (app: string, labels: Record<string, string> = {}): string => {
+    if (app === UPSTREAM_DNS_APP) return UPSTREAM_DNS_DEPLOYMENT;
+    const canary = this.canaryOfLab();
+    return canary && app === CANARY_APP && labels.version === canary.version ? canary.name : app;
+  };
+
+  /** Pods of a lab Deployment; with a canary in the lab, its app's pods are told apart by their `version` label. */
+  private selector(deployment: string): string {
+    const app = this.app(deployment);
+    const base = `app=${app},app.kubernetes.io/instance=${this.release}`;
+    const canary = this.canaryOfLab();
+    if (!canary || app !== CANARY_APP) return base;
+    return `${base},version=${deployment === canary.name ? canary.version : PRIMARY_VERSION}`;
+  }
+
+  /** The Deployment object of a lab Deployment (the chart names the canary's `retry-backend-<version>`). */
+  private deploymentResource(deployment: string): string {
+    return this.canaryOfLab()?.name === deployment ? deployment : this.app(deployment);
   }
 
   serviceUrl(service: string): string {
@@ -205,7 +246,7 @@ export class KindTarget implements Target {
   }
 
   async pods(deployment?: string): Promise<PodInfo[]> {
-    const selector = deployment ? this.selector(this.app(deployment)) : `app.kubernetes.io/instance=${this.release}`;
+    const selector = deployment ? this.selector(deployment) : `app.kubernetes.io/instance=${this.release}`;
     const list = await runJson<KubeList<KubePod>>(this.runner, 'kubectl', this.kubectl(['get', 'pods', '-l', selector, '-o', 'json']));
     const lab = new Set([...(this.lab?.deployments.map((d) => d.name) ?? []), ...(this.lab?.upstreamDns ? [UPSTREAM_DNS_DEPLOYMENT] : [])]);
     return toPodInfos(list, this.deploymentOf).filter((pod) => lab.has(pod.deployment));
@@ -241,7 +282,7 @@ export class KindTarget implements Target {
   }
 
   async setEnv(deployment: string, env: Record<string, string | undefined>): Promise<void> {
-    const app = this.app(deployment);
+    const app = this.deploymentResource(deployment);
     const assignments = Object.entries(env).map(([key, value]) => (value === undefined ? `${key}-` : `${key}=${value}`));
     if (!assignments.length) return;
     await this.runner.run('kubectl', this.kubectl(['set', 'env', `deployment/${app}`, ...assignments]));
@@ -310,7 +351,7 @@ export class KindTarget implements Target {
     const args = [
       'logs',
       '-l',
-      this.selector(app),
+      this.selector(deployment),
       '-c',
       app,
       '--prefix',
@@ -407,6 +448,7 @@ export class KindTarget implements Target {
       // Faults live in the pods' memory: a rollback that leaves a pod as it is would keep them.
       for (const deployment of this.faulted) await attempt(`clearing faults of ${deployment}`, () => this.clearFaults(deployment));
       await this.dropPodForwards();
+      await attempt('ingress', () => this.ingress.stop());
       await Promise.all([...this.serviceForwards.values(), ...(this.zipkin ? [this.zipkin] : [])].map((f) => f.stop()));
       if (this.probeReady) {
         await attempt('deleting the probe pod', () => this.runner.run('kubectl', this.kubectl(['delete', 'pod', PROBE_POD, '--ignore-not-found', '--wait=false'])));

@@ -50,8 +50,8 @@ export function httpPortIndex(service: KubeService): number {
   throw new Error(`Service ${service.metadata.name} has no ports`);
 }
 
-/** Pods not being deleted, as PodInfo; `deploymentOf` maps a pod's `app` label to the lab's name. */
-export function toPodInfos(list: KubeList<KubePod>, deploymentOf: (app: string) => string): PodInfo[] {
+/** Pods not being deleted, as PodInfo; `deploymentOf` maps a pod's `app` label (and its other labels) to the lab's name. */
+export function toPodInfos(list: KubeList<KubePod>, deploymentOf: (app: string, labels: Record<string, string>) => string): PodInfo[] {
   return list.items
     .filter((pod) => !pod.metadata.deletionTimestamp)
     .map((pod) => {
@@ -61,7 +61,7 @@ export function toPodInfos(list: KubeList<KubePod>, deploymentOf: (app: string) 
       const statuses = pod.status.containerStatuses ?? [];
       return {
         name: pod.metadata.name,
-        deployment: deploymentOf(app),
+        deployment: deploymentOf(app, pod.metadata.labels ?? {}),
         ip: pod.status.podIP ?? '',
         port: port?.containerPort ?? 0,
         restarts: statuses.reduce((sum, s) => sum + s.restartCount, 0),

@@ -37,9 +37,33 @@ interface AppValues {
   dns?: { serviceRecords: Record<string, string> };
 }
 
+/** The chart's second retry-backend (`canary.*`): its own Deployment and Service `retry-backend-<version>`. */
+export interface CanaryValues {
+  enabled: true;
+  version: string;
+  replicas: number;
+  env: Record<string, string>;
+}
+
 export interface ChartValues {
   image?: ImageValues;
   apps: Record<string, AppValues>;
+  canary?: CanaryValues;
+}
+
+/** The only app the chart can run a second version of (templates/canary.yaml). */
+export const CANARY_APP = 'retry-backend';
+/** The `version` label of every Deployment of the chart's apps (templates/apps.yaml). */
+export const PRIMARY_VERSION = 'v1';
+
+/**
+ * A lab Deployment that is the chart's canary: it runs CANARY_APP and is named `<app>-<version>` (the
+ * canary-split lab's `retry-backend-v2`). Its pods carry `app=<app>` and `version=<version>`.
+ */
+export function canaryVersion(deployment: { name: string; app: string }): string | undefined {
+  if (deployment.app !== CANARY_APP || !deployment.name.startsWith(`${CANARY_APP}-`)) return undefined;
+  const version = deployment.name.slice(CANARY_APP.length + 1);
+  return /^v\d+$/.test(version) ? version : undefined;
 }
 
 export class UnsupportedLabError extends Error {}
@@ -49,8 +73,16 @@ export function labValues(lab: LabSpec, chartApps: readonly string[], image: Ima
   const known = (app: string, what: string) => {
     if (!chartApps.includes(app)) throw new UnsupportedLabError(`${what}: the chart has no app "${app}" (it has: ${chartApps.join(', ')})`);
   };
+  let canary: CanaryValues | undefined;
   for (const deployment of lab.deployments) {
     known(deployment.app, `Deployment ${deployment.name}`);
+    const version = canaryVersion(deployment);
+    if (version) {
+      if (canary) throw new UnsupportedLabError(`Deployment ${deployment.name}: the chart runs one canary of ${CANARY_APP}, this lab also has ${CANARY_APP}-${canary.version}`);
+      const env = Object.fromEntries(Object.entries(deployment.env ?? {}).filter(([key]) => !CHART_OWNED_ENV.has(key) && !(CHART_OWNED_APP_ENV[CANARY_APP] ?? []).includes(key)));
+      canary = { enabled: true, version, replicas: deployment.replicas ?? 1, env };
+      continue;
+    }
     if (deployment.name !== deployment.app) {
       throw new UnsupportedLabError(`Deployment ${deployment.name} runs ${deployment.app}: the chart names each Deployment after its app`);
     }
@@ -61,6 +93,8 @@ export function labValues(lab: LabSpec, chartApps: readonly string[], image: Ima
   for (const service of lab.services) {
     const selected = lab.deployments.find((d) => d.name === service.selector);
     if (!selected) throw new UnsupportedLabError(`Service ${service.name}: no Deployment ${service.selector} in the lab`);
+    // The canary's Service is rendered by the chart with the primary's ports.
+    if (canaryVersion(selected) && service.name === selected.name) continue;
     if (service.name !== service.selector) throw new UnsupportedLabError(`Service ${service.name} selects ${service.selector}: the chart names each Service after its app`);
     apps[service.selector].service = { port: service.port, targetPort: service.targetPort };
   }
@@ -78,5 +112,6 @@ export function labValues(lab: LabSpec, chartApps: readonly string[], image: Ima
     }
     apps[UPSTREAM_DNS_APP] = { enabled: true, dns: { serviceRecords } };
   }
-  return { ...(Object.keys(image).length ? { image } : {}), apps };
+  if (canary && !apps[CANARY_APP]?.enabled) throw new UnsupportedLabError(`the canary ${CANARY_APP}-${canary.version} needs ${CANARY_APP} (the primary) in the lab`);
+  return { ...(Object.keys(image).length ? { image } : {}), apps, ...(canary ? { canary } : {}) };
 }
