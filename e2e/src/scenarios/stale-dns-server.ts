@@ -45,7 +45,8 @@ function clusterDns(target: Target): ClusterDnsControl {
   return target.clusterDns;
 }
 
-const request = (target: Target): Promise<HttpResult> => httpRequest(`${target.serviceUrl(AUTH_PROXY)}/`, { timeoutMs: 5_000 });
+const request = (target: Target): Promise<HttpResult> =>
+  httpRequest(`${target.serviceUrl(AUTH_PROXY)}/`, { timeoutMs: 5_000, headers: target.serviceHeaders?.(AUTH_PROXY) });
 
 /** test-ingress.sh's loop: `count` requests, one every `intervalMs`, each status kept. */
 async function attempts(target: Target, count: number, intervalMs = 200): Promise<HttpResult[]> {

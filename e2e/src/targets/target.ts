@@ -68,6 +68,8 @@ export interface Target {
 
   /** Base URL of a Service as the harness reaches it (an ingress or port-forward on a cluster). */
   serviceUrl(service: string): string;
+  /** Headers a request to serviceUrl(service) needs (the Host an Ingress routes by, on a cluster); none when absent. */
+  serviceHeaders?(service: string): Record<string, string> | undefined;
   /**
    * A request made from inside the cluster, as `kubectl exec test-pod -- curl` would: host names resolve
    * through the cluster DNS with the pod's search list and ndots, each request on a new connection.

@@ -126,6 +126,12 @@ export class KindIngress implements IngressControl {
     await this.startForward();
   }
 
+  /** The controller's forward, started on first use (the auth Ingress of stale-dns-server is the chart's own). */
+  async forwardController(): Promise<string> {
+    await this.startForward();
+    return this.url();
+  }
+
   private async startForward(): Promise<void> {
     if (this.forward) return;
     const forward = new PortForward(this.options.runner, {

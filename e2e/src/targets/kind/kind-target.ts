@@ -22,6 +22,7 @@ import type { DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodInfo, ServiceIn
 import { assertClusterReachable } from './cluster-check';
 import { CommandError, type CommandRunner, commandLine, ProcessCommandRunner, runJson } from './command-runner';
 import { httpPortIndex, type KubeEndpointSlice, type KubeList, type KubePod, type KubeService, parseTopPods, slicePorts, toPodInfos, toServiceInfo } from './kube-objects';
+import { AUTH_INGRESS_HOST, type AuthIngressMapping, authIngressMapping } from './auth-ingress-values';
 import { CANARY_APP, canaryVersion, CLUSTER_DNS_DEPLOYMENT, type ImageValues, labValues, PRIMARY_VERSION, UPSTREAM_DNS_APP, UPSTREAM_DNS_DEPLOYMENT } from './lab-values';
 import { parseCorednsLog, parseKubectlLogs } from './log-lines';
 import { curlArgs, curlBody, DEFAULT_PROBE_IMAGE, parseCurlOutput, PROBE_POD, probePodManifest, remoteExitCode } from './pod-curl';
@@ -65,6 +66,10 @@ export class KindTarget implements Target {
   private adminToken = '';
   private workdir: string | undefined;
   private readonly serviceForwards = new Map<string, PortForward>();
+  /** stale-dns-server: the lab's auth-proxy is ingress-nginx with the chart's auth Ingress. */
+  private authIngress: AuthIngressMapping | undefined;
+  /** Lab Services reached through the ingress-nginx controller, by the Ingress's Host. */
+  private readonly ingressServices = new Set<string>();
   private zipkin: PortForward | undefined;
   private readonly podForwards = new Map<string, PortForward>();
   private probeReady: Promise<void> | undefined;
@@ -132,6 +137,7 @@ export class KindTarget implements Target {
     const valuesFile = path.join(this.workdir, 'lab-values.json');
     writeFileSync(valuesFile, JSON.stringify(values, null, 2));
     this.lab = lab;
+    this.authIngress = authIngressMapping(lab);
     await this.runner.run(
       'helm',
       this.helm([
@@ -156,12 +162,29 @@ export class KindTarget implements Target {
     this.adminToken = Buffer.from(secret.data.token, 'base64').toString('utf8');
 
     for (const service of lab.services) {
+      if (this.authIngress && service.selector === this.authIngress.proxy) {
+        await this.waitForAuthIngress(await this.ingress.forwardController());
+        this.ingressServices.add(service.name);
+        continue;
+      }
+      if (this.authIngress?.playedBy[service.selector]) continue;
       const forward = new PortForward(this.runner, { scope: this.kubectl([]), resource: `svc/${service.name}`, remotePort: service.port, restart: true });
       this.serviceForwards.set(service.name, forward);
       await forward.start();
     }
     this.zipkin = new PortForward(this.runner, { scope: this.kubectl([]), resource: `svc/${ZIPKIN_SERVICE}`, remotePort: ZIPKIN_PORT, restart: true });
     await this.zipkin.start();
+  }
+
+  /** ingress-nginx loads a new Ingress a moment after helm returns: until then it answers 404 for its Host. */
+  private async waitForAuthIngress(url: string): Promise<void> {
+    await waitUntil(
+      async () => {
+        const result = await httpRequest(`${url}/`, { headers: { host: AUTH_INGRESS_HOST }, timeoutMs: 5_000 });
+        return result.status !== undefined && result.status !== 404 ? true : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, what: `ingress-nginx to route Host ${AUTH_INGRESS_HOST} (the chart's store-front Ingress)` },
+    );
   }
 
   /** A lab Deployment's app in the chart (the lab's upstream DNS is the chart's dns-server, a canary runs its primary's app). */
@@ -206,9 +229,18 @@ export class KindTarget implements Target {
   }
 
   serviceUrl(service: string): string {
+    if (this.ingressServices.has(service)) return this.ingress.url();
+    const selector = this.lab?.services.find((s) => s.name === service)?.selector;
+    const playedBy = selector && this.authIngress?.playedBy[selector];
+    if (playedBy) throw new Error(`Service "${service}" is the chart's ${playedBy} behind the Ingress on kind: reach it through "${this.authIngress?.proxy}" (ingress-nginx)`);
     const forward = this.serviceForwards.get(service);
     if (!forward) throw new Error(`no Service "${service}" in this lab (have: ${[...this.serviceForwards.keys()].join(', ')})`);
     return forward.url;
+  }
+
+  /** The Ingress's Host for the Services ingress-nginx plays (without it the controller answers 404). */
+  serviceHeaders(service: string): Record<string, string> | undefined {
+    return this.ingressServices.has(service) ? { host: AUTH_INGRESS_HOST } : undefined;
   }
 
   private ensureProbePod(): Promise<void> {

@@ -8,6 +8,7 @@
  * its cluster DNS is the cluster's CoreDNS (forwarding myexternalserver.com to dns-server).
  */
 import type { LabSpec } from '../../lab/spec';
+import { authIngressMapping, type IngressValues } from './auth-ingress-values';
 
 /** Lab names of the DNS servers (local target) → what plays them on a cluster. */
 export const UPSTREAM_DNS_DEPLOYMENT = 'upstream-dns';
@@ -49,6 +50,8 @@ export interface ChartValues {
   image?: ImageValues;
   apps: Record<string, AppValues>;
   canary?: CanaryValues;
+  /** The store-front Ingress with auth-url (stale-dns-server): the lab's auth-proxy on a cluster. */
+  ingress?: IngressValues;
 }
 
 /** The only app the chart can run a second version of (templates/canary.yaml). */
@@ -74,7 +77,18 @@ export function labValues(lab: LabSpec, chartApps: readonly string[], image: Ima
     if (!chartApps.includes(app)) throw new UnsupportedLabError(`${what}: the chart has no app "${app}" (it has: ${chartApps.join(', ')})`);
   };
   let canary: CanaryValues | undefined;
+  // An auth-proxy is ingress-nginx on a cluster: the chart's Ingress with auth-url and the apps behind it.
+  const authIngress = authIngressMapping(lab);
+  const behindIngress = new Set(authIngress ? [authIngress.proxy, ...Object.keys(authIngress.playedBy)] : []);
   for (const deployment of lab.deployments) {
+    if (authIngress && behindIngress.has(deployment.name)) {
+      const app = authIngress.playedBy[deployment.name];
+      if (app) {
+        known(app, `Deployment ${deployment.name} (behind the Ingress)`);
+        apps[app] = { ...apps[app], enabled: true };
+      }
+      continue;
+    }
     known(deployment.app, `Deployment ${deployment.name}`);
     const version = canaryVersion(deployment);
     if (version) {
@@ -91,6 +105,8 @@ export function labValues(lab: LabSpec, chartApps: readonly string[], image: Ima
     apps[deployment.app] = { enabled: true, replicas: deployment.replicas ?? 1, port: deployment.port, env };
   }
   for (const service of lab.services) {
+    // The chart renders the Services behind its Ingress; the auth-proxy's is the controller's.
+    if (behindIngress.has(service.selector)) continue;
     const selected = lab.deployments.find((d) => d.name === service.selector);
     if (!selected) throw new UnsupportedLabError(`Service ${service.name}: no Deployment ${service.selector} in the lab`);
     // The canary's Service is rendered by the chart with the primary's ports.
@@ -113,5 +129,5 @@ export function labValues(lab: LabSpec, chartApps: readonly string[], image: Ima
     apps[UPSTREAM_DNS_APP] = { enabled: true, dns: { serviceRecords } };
   }
   if (canary && !apps[CANARY_APP]?.enabled) throw new UnsupportedLabError(`the canary ${CANARY_APP}-${canary.version} needs ${CANARY_APP} (the primary) in the lab`);
-  return { ...(Object.keys(image).length ? { image } : {}), apps, ...(canary ? { canary } : {}) };
+  return { ...(Object.keys(image).length ? { image } : {}), apps, ...(canary ? { canary } : {}), ...(authIngress ? { ingress: authIngress.ingress } : {}) };
 }
