@@ -31,9 +31,16 @@ export const tcpWrongTargetPort: Scenario = {
       async run({ target, evidence }) {
         const products = await listProducts(target);
         expect(products.status === 200, `GET /api/products: ${shown(products)}`);
+        const since = Date.now();
         const placed = await placeOrder(target, PLAIN_PRODUCT);
         evidence('store-front', `POST /api/orders → ${shown(placed)}`);
         expect(placed.status === 201, `the first order should be taken: ${shown(placed)}`);
+        // order-service logs a request once its answer is flushed, which can come after store-front passed the
+        // 201 on: wait for that line, so that it is not counted as a request received after the break.
+        await target.waitForLog('order-service', (l) => l.json?.msg === 'request' && l.json?.method === 'POST', {
+          since,
+          what: "order-service's log line for the first order",
+        });
       },
     },
     {
