@@ -76,7 +76,7 @@ export const tcpWrongTargetPort: Scenario = {
         evidence('trace', formatTrace(trace));
         const received = await target.logs('order-service', { since, match: (l) => l.json?.msg === 'request' || l.json?.msg === 'request failed' });
         evidence('kubectl logs -l app=order-service', `${received.length} requests received since the break`);
-        expect(received.length === 0, `order-service should not have received any request, got ${received.length}`);
+        expect(received.length === 0, `order-service should not have received any request, got ${received.length}: ${received.map((l) => l.text).join(' | ')}`);
       },
     },
     {
