@@ -2,7 +2,8 @@
  * Benchmark (not a test): product-service `GET /` with tracing at 100% sampling, spans really exported
  * to a Zipkin-API receiver, metrics and idle fault middleware on, against the same service with
  * OTEL_SDK_DISABLED=true. Both run side by side in this one run, in alternating rounds; prints each
- * one's throughput, p99 and idle RSS, and the ratio. Goals: instrumented >= 0.85x, idle RSS <= 80 MB.
+ * one's throughput, p99, idle RSS and service CPU per request, the throughput ratio and the capacity
+ * ratio (CPU per request compared). Goals: instrumented >= 0.85x, idle RSS <= 80 MB.
  *
  *   npm run bench                       # defaults: 4 rounds of 5 s, 20 connections
  *   BENCH_ROUNDS=2 BENCH_SECONDS=3 npm run bench
@@ -25,6 +26,9 @@ interface Variant {
   requests: number[];
   p99: number[];
   errors: number;
+  /** CPU the service process used during the rounds, and the requests it served then. */
+  cpuSeconds: number;
+  served: number;
 }
 
 function rssMb(pid: number): number {
@@ -66,8 +70,18 @@ function listeningUrl(pid: number): string | undefined {
   return undefined;
 }
 
+/** CPU seconds the process has used (user + system), from /proc (clock ticks of 1/100 s on Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function round(variant: Variant): Promise<void> {
+  const pid = variant.child?.pid as number;
+  const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({ url: `${variant.url}/`, connections: CONNECTIONS, duration: SECONDS });
+  variant.cpuSeconds += cpuSeconds(pid) - cpuBefore;
+  variant.served += result.requests.total;
   variant.requests.push(result.requests.average);
   variant.p99.push(result.latency.p99);
   variant.errors += result.errors + result.non2xx;
@@ -105,8 +119,10 @@ async function main(): Promise<void> {
     requests: [],
     p99: [],
     errors: 0,
+    cpuSeconds: 0,
+    served: 0,
   };
-  const bare: Variant = { label: 'OTEL_SDK_DISABLED', env: { OTEL_SDK_DISABLED: 'true' }, requests: [], p99: [], errors: 0 };
+  const bare: Variant = { label: 'OTEL_SDK_DISABLED', env: { OTEL_SDK_DISABLED: 'true' }, requests: [], p99: [], errors: 0, cpuSeconds: 0, served: 0 };
   try {
     await start(traced);
     await start(bare);
@@ -122,16 +138,20 @@ async function main(): Promise<void> {
       'req/s': Math.round(mean(v.requests)),
       'p99 ms': Number(mean(v.p99).toFixed(1)),
       'idle RSS MB': Number(v.idleRssMb?.toFixed(1)),
+      'CPU µs/req': Math.round((v.cpuSeconds / v.served) * 1e6),
       errors: v.errors,
     }));
     console.table(rows);
     const ratio = mean(traced.requests) / mean(bare.requests);
     console.log(`throughput ratio instrumented/uninstrumented: ${ratio.toFixed(3)} (goal >= 0.85)`);
+    // On a small machine the load generator and the receiver share the cores with the service; the CPU the
+    // service itself spends per request says what its capacity would be with the cores to itself.
+    const capacity = bare.cpuSeconds / bare.served / (traced.cpuSeconds / traced.served);
+    console.log(`capacity ratio (service CPU per request, uninstrumented/instrumented): ${capacity.toFixed(3)}`);
     console.log(`idle RSS: instrumented ${traced.idleRssMb?.toFixed(1)} MB, uninstrumented ${bare.idleRssMb?.toFixed(1)} MB (goal <= 80 MB)`);
     traced.child?.kill('SIGTERM'); // flushes its last spans
     await pollUntil(() => traced.child?.exitCode !== null, { what: 'the instrumented service to exit' });
-    const requests = traced.requests.reduce((a, b) => a + b, 0) * SECONDS;
-    console.log(`spans received by the Zipkin receiver: ${await zipkin.stop()} for about ${Math.round(requests)} requests`);
+    console.log(`spans received by the Zipkin receiver: ${await zipkin.stop()} for ${traced.served} instrumented requests`);
   } finally {
     traced.child?.kill('SIGKILL');
     bare.child?.kill('SIGKILL');

@@ -3,7 +3,8 @@
  *   probes, /metrics, /admin (never faulted) → metrics → (tracing: the preloaded sidecar) → logging
  *   → faults → body parser → the service's routes → 404 → JSON errors.
  */
-import express, { type Express } from 'express';
+import { context } from '@opentelemetry/api';
+import express, { type Express, type RequestHandler } from 'express';
 import { createAdminRouter, type FaultValidator, FaultSwitches, faultMiddleware, parseFaultsVariable } from '@faultline/faults';
 import { createLogger, type Logger, type LogLevel } from '@faultline/tracer';
 import { Registry } from 'prom-client';
@@ -58,6 +59,18 @@ export interface CreateOptions {
   exit?: (code: number) => void;
 }
 
+/**
+ * express.json, continuing in the request's trace context: the parser finishes in the request stream's
+ * 'end' event, which runs outside the context the request started in.
+ */
+function jsonBodies(limit: number): RequestHandler {
+  const parse = express.json({ limit });
+  return (req, res, next) => {
+    const active = context.active();
+    parse(req, res, (error?: unknown) => context.with(active, () => next(error)));
+  };
+}
+
 /** Every setting of a service: the base ones, PORT defaulting to the service's port, and its own. */
 export function serviceConfigSpec<S extends ConfigSpec>(definition: ServiceDefinition<S>): ConfigSpec {
   return { ...BASE_CONFIG, port: { ...BASE_CONFIG.port, default: definition.defaultPort }, ...definition.config };
@@ -107,7 +120,7 @@ export async function createService<S extends ConfigSpec>(
   app.use(httpMetricsMiddleware(registry));
   app.use(requestLogMiddleware(log));
   app.use(faultMiddleware(faults));
-  app.use(express.json({ limit: config.bodyLimit }));
+  app.use(jsonBodies(config.bodyLimit));
   await definition.routes(app, ctx);
   app.use(notFoundHandler);
   app.use(errorHandler(log));

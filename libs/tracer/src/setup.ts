@@ -1,13 +1,13 @@
 /**
- * Starts the sidecar tracer: provider, sampler, propagators, exporter and the http / express / fetch /
- * amqplib instrumentations. It must run before the app imports express or amqplib (see register.ts).
+ * Starts the sidecar tracer: provider, sampler, propagators, exporter, SERVER spans for incoming requests
+ * (server-spans.ts) and the outgoing http / fetch / amqplib instrumentations. It must run before the app
+ * imports amqplib (see register.ts).
  */
 import { context, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
-import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -19,6 +19,7 @@ import { B3Propagation } from './b3';
 import type { PropagatorName, TracingConfig } from './config';
 import { createExporter } from './exporter';
 import { createSampler } from './sampler';
+import { traceIncomingRequests } from './server-spans';
 
 /** Paths that never get a server span: probes and the metrics scrape. */
 export const UNTRACED_PATHS: readonly string[] = ['/healthz', '/readyz', '/health', '/metrics'];
@@ -81,21 +82,22 @@ export function startTracing(config: TracingConfig, exporter = createExporter(co
   const unregister = registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => isUntraced(request.url),
-      }),
-      // Route handlers only: a span per middleware layer would multiply the spans of every request.
-      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
+      // Outgoing calls only: incoming requests get their SERVER span from server-spans.ts.
+      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new UndiciInstrumentation(),
       new AmqplibInstrumentation(),
     ],
   });
+  const untraceIncoming = traceIncomingRequests(isUntraced);
   let stopped: Promise<void> | undefined;
   const handle: TracingHandle = {
     config,
     flush: () => provider.forceFlush(),
     shutdown: () => {
-      stopped ??= provider.shutdown().finally(() => unregister());
+      stopped ??= provider.shutdown().finally(() => {
+        unregister();
+        untraceIncoming();
+      });
       return stopped;
     },
   };

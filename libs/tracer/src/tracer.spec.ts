@@ -78,6 +78,10 @@ describe('sidecar tracer (real process, real Zipkin export)', () => {
     assert.equal(server?.parentId, PARENT);
     assert.equal(server?.localEndpoint?.serviceName, 'fixture');
     assert.equal(server?.tags?.['http.response.status_code'], '200');
+    assert.equal(server?.name, 'GET /call', 'named by method and route template');
+    assert.equal(server?.tags?.['http.route'], '/call');
+    assert.equal(server?.tags?.['url.path'], '/call');
+    assert.equal(server?.tags?.['url.query'], 'via=http');
     const client = spans.find((s) => s.kind === 'CLIENT');
     assert.equal(client?.id, sent['x-b3-spanid'], 'the downstream sees the client span as its parent');
     assert.ok(spans.some((s) => s.name === 'call-downstream'));
@@ -101,6 +105,17 @@ describe('sidecar tracer (real process, real Zipkin export)', () => {
     assert.ok(spans.every((s: ZipkinSpan) => s.traceId === TRACE_64));
     const logLine = await pollUntil(() => output.find((l) => l.includes(`"trace_id":"${TRACE_64}"`)), { what: 'a log line' });
     assert.match(logLine, /"span_id":"[0-9a-f]{16}"/);
+  });
+
+  it('never traces probes or the metrics scrape', async () => {
+    const probe = 'abababababababab7777777777777777';
+    const marker = 'acacacacacacacac7777777777777777';
+    const headers = (trace: string) => ({ 'X-B3-TraceId': trace, 'X-B3-SpanId': PARENT, 'X-B3-Sampled': '1' });
+    await get('/healthz', headers(probe));
+    await get('/metrics', headers(probe));
+    await get('/work', headers(marker));
+    await spansOf(marker, 2);
+    assert.equal(zipkin.store.trace(probe), undefined);
   });
 
   it('propagates sampled=0 and exports nothing for it', async () => {
@@ -141,6 +156,10 @@ describe('sidecar tracer (real process, real Zipkin export)', () => {
     );
     assert.equal(span.tags?.['error.type'], 'ECONNREFUSED');
     assert.match(span.tags?.error ?? '', /ECONNREFUSED/);
+    const server = zipkin.store.trace(span.traceId)?.find((s) => s.kind === 'SERVER');
+    assert.equal(server?.tags?.['http.response.status_code'], '502');
+    assert.equal(server?.tags?.['error.type'], '502', 'a 5xx answer is an error, typed by its status');
+    assert.equal(server?.tags?.['otel.status_code'], 'ERROR');
     const exported = zipkin.store.allSpans();
     assert.ok(!exported.some((s) => s.tags?.['url.path'] === '/api/v2/spans'), 'exports are not traced');
   });
