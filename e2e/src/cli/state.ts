@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WORKSPACE_ROOT } from '../targets/local/paths';
 import type { PodInfo, ServiceInfo } from '../targets/target';
+import { isAlive } from '../process-alive';
 
 export interface LabState {
   pid: number;
@@ -32,14 +33,6 @@ export function removeState(): void {
   rmSync(STATE_FILE, { force: true });
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The running lab's state, or an error telling the user to start one. */
 export function requireRunningLab(): LabState {

@@ -1,5 +1,6 @@
 /** `faultline down`: stops the lab a `faultline up` is running. */
-import { isAlive, readState, removeState } from '../state';
+import { isAlive } from '../../process-alive';
+import { readState, removeState } from '../state';
 import { checkFlags, type ParsedArgs } from '../args';
 
 export const DOWN_HELP = `Usage: faultline down

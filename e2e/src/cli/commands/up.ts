@@ -4,7 +4,8 @@ import { checkBrokerReachable } from '../../lab/broker-check';
 import { fullLab } from '../../lab/full-lab';
 import { LocalTarget } from '../../targets/local/local-target';
 import { checkFlags, type ParsedArgs } from '../args';
-import { isAlive, readState, removeState, writeState } from '../state';
+import { isAlive } from '../../process-alive';
+import { readState, removeState, writeState } from '../state';
 
 export const UP_HELP = `Usage: faultline up [--rabbitmq-url URL]
 

@@ -9,15 +9,8 @@ import { after, describe, it } from 'node:test';
 import { waitUntil } from '../../evidence/poll';
 import { CommandError, ProcessCommandRunner, runJson } from './command-runner';
 import { PortForward } from './port-forward';
+import { isAlive } from '../../process-alive';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('ProcessCommandRunner', () => {
   const runner = new ProcessCommandRunner({ kubectl: process.execPath });
@@ -89,9 +82,9 @@ setTimeout(() => process.exit(first ? 1 : 0), first ? 200 : 60_000);`,
     ]);
     assert.equal(forward.url, 'http://127.0.0.1:43123');
     const pid = forward.pid;
-    assert.ok(pid !== undefined && alive(pid));
+    assert.ok(pid !== undefined && isAlive(pid));
     await forward.stop();
-    await waitUntil(() => !alive(pid), { timeoutMs: 5_000, what: 'the forward process to end' });
+    await waitUntil(() => !isAlive(pid), { timeoutMs: 5_000, what: 'the forward process to end' });
   });
 
   it('a forward that never says "Forwarding" fails naming the command and what kubectl printed', async () => {

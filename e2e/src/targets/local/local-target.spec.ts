@@ -7,15 +7,8 @@ import { httpRequest } from '../../evidence/http';
 import { waitUntil } from '../../evidence/poll';
 import { LocalTarget } from './local-target';
 import { isBuilt } from './paths';
+import { isAlive } from '../../process-alive';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('local target', { skip: !isBuilt('product-service') || !isBuilt('dns-server') ? 'build product-service and dns-server first' : false }, () => {
   const target = new LocalTarget({ restartBackoffMs: 100 });
@@ -87,6 +80,6 @@ describe('local target', { skip: !isBuilt('product-service') || !isBuilt('dns-se
   it('leaves no process behind after stop()', async () => {
     const current = target.pids();
     await target.stop();
-    for (const pid of [...pids, ...current]) assert.equal(alive(pid), false, `pid ${pid} still alive`);
+    for (const pid of [...pids, ...current]) assert.equal(isAlive(pid), false, `pid ${pid} still alive`);
   });
 });

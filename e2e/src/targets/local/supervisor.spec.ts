@@ -3,15 +3,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { waitUntil } from '../../evidence/poll';
 import { SupervisedProcess } from './supervisor';
+import { isAlive } from '../../process-alive';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('SupervisedProcess', () => {
   const started: SupervisedProcess[] = [];
@@ -58,7 +51,7 @@ describe('SupervisedProcess', () => {
     await waitUntil(() => ready, { what: 'the process to start' });
     const pid = proc.pid!;
     await proc.stop();
-    assert.equal(alive(pid), false);
+    assert.equal(isAlive(pid), false);
     assert.equal(proc.restarts, 0);
     assert.equal(proc.exits.at(-1)?.signal, 'SIGKILL');
   });
