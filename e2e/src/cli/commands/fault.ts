@@ -1,5 +1,6 @@
 /** `faultline fault get|set|clear <deployment> [json]`: the fault switches of a running lab's pods. */
 import { httpRequest } from '../../evidence/http';
+import { FAULTS_PATH, faultRequest } from '../../targets/fault-admin';
 import { checkFlags, type ParsedArgs, UsageError } from '../args';
 import { requireRunningLab } from '../state';
 
@@ -43,10 +44,8 @@ export async function fault(args: ParsedArgs): Promise<number> {
   }
   let failed = false;
   for (const pod of pods) {
-    const result = await httpRequest(`http://${pod.ip}:${pod.port}/admin/faults${suffix}`, {
-      method,
-      body,
-      headers: { authorization: `Bearer ${state.adminToken}`, 'content-type': 'application/json' },
+    const result = await httpRequest(`http://${pod.ip}:${pod.port}${FAULTS_PATH}${suffix}`, {
+      ...faultRequest(method, body, state.adminToken),
       timeoutMs: 3_000,
     });
     const ok = result.status === 200;

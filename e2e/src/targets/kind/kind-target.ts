@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ZipkinSpan } from '@faultline/zipkin-receiver';
 import { httpRequest, type HttpResult, type RequestOptions } from '../../evidence/http';
+import { FAULTS_PATH, faultRequest, faultsOf } from '../fault-admin';
 import { waitUntil } from '../../evidence/poll';
 import type { LabSpec } from '../../lab/spec';
 import { WORKSPACE_ROOT } from '../local/paths';
@@ -356,11 +357,8 @@ export class KindTarget implements Target {
   }
 
   private async admin(deployment: string, method: string, body?: unknown): Promise<Record<string, unknown>[]> {
-    const results = await this.eachPod(deployment, '/admin/faults', { method, body, headers: { authorization: `Bearer ${this.adminToken}` } });
-    return results.map((result) => {
-      if (result.status !== 200) throw new Error(`${method} /admin/faults on ${deployment}: ${result.status ?? result.errorCode} ${result.body}`);
-      return (result.json as { faults: Record<string, unknown> }).faults;
-    });
+    const results = await this.eachPod(deployment, FAULTS_PATH, faultRequest(method, body, this.adminToken));
+    return faultsOf(results, method, deployment);
   }
 
   getFaults(deployment: string): Promise<Record<string, unknown>[]> {

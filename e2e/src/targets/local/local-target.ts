@@ -15,6 +15,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startZipkinReceiver, type RunningZipkinReceiver, type ZipkinSpan } from '@faultline/zipkin-receiver';
 import { httpRequest, type HttpResult, type RequestOptions } from '../../evidence/http';
+import { FAULTS_PATH, faultRequest, faultsOf } from '../fault-admin';
 import { CLUSTER_DOMAIN, type DeploymentSpec, type LabSpec, NAMESPACE, SEARCH_DOMAINS, serviceFqdn } from '../../lab/spec';
 import type { DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodInfo, ServiceInfo, Target, TraceFilter } from '../target';
 import { ingressAddress, LocalIngressController } from './ingress';
@@ -323,15 +324,9 @@ export class LocalTarget implements Target {
   }
 
   private async admin(name: string, method: string, body?: unknown): Promise<Record<string, unknown>[]> {
-    const results = await Promise.all(
-      this.deployment(name).pods.map((pod) =>
-        httpRequest(`${pod.url}/admin/faults`, { method, body, headers: { authorization: `Bearer ${this.adminToken}` }, timeoutMs: 3_000 }),
-      ),
-    );
-    return results.map((result) => {
-      if (result.status !== 200) throw new Error(`${method} /admin/faults on ${name}: ${result.status ?? result.errorCode} ${result.body}`);
-      return (result.json as { faults: Record<string, unknown> }).faults;
-    });
+    const request = { ...faultRequest(method, body, this.adminToken), timeoutMs: 3_000 };
+    const results = await Promise.all(this.deployment(name).pods.map((pod) => httpRequest(`${pod.url}${FAULTS_PATH}`, request)));
+    return faultsOf(results, method, name);
   }
 
   getFaults(deployment: string): Promise<Record<string, unknown>[]> {
