@@ -39,6 +39,9 @@ export interface LabSpec {
 }
 
 export const NAMESPACE = 'default';
+/** The lab's DNS deployments: the cluster DNS (CoreDNS's part) and the upstream "custom DNS server". */
+export const CLUSTER_DNS_DEPLOYMENT = 'coredns';
+export const UPSTREAM_DNS_DEPLOYMENT = 'upstream-dns';
 export const CLUSTER_DOMAIN = 'cluster.local';
 /** A pod's resolv.conf search list in `namespace`. */
 export function searchDomains(namespace = NAMESPACE): string[] {

@@ -9,6 +9,7 @@ import { waitUntil } from '../evidence/poll';
 import { deleteQueue } from '../evidence/queue';
 import { serviceIs, spanErrorSummary, spanText, waitForSpan } from '../evidence/spans';
 import { EXTERNAL_HOST, storeLab } from '../lab/labs';
+import { UPSTREAM_DNS_DEPLOYMENT } from '../lab/spec';
 import { expect, type Scenario } from './model';
 import { INSPEKTOR_GADGET, placeOrder, shown } from './store-requests';
 
@@ -41,9 +42,9 @@ export const dnsUpstreamFailure: Scenario = {
       phase: 'break',
       title: 'the upstream DNS drops queries for myexternalserver.com (update-dns-configuration.sh)',
       async run({ target, state, evidence }) {
-        await target.setFaults('upstream-dns', { dns: { [EXTERNAL_HOST]: { action: 'drop' } } });
+        await target.setFaults(UPSTREAM_DNS_DEPLOYMENT, { dns: { [EXTERNAL_HOST]: { action: 'drop' } } });
         state.brokenAt = Date.now();
-        evidence('upstream DNS /admin/faults', JSON.stringify((await target.getFaults('upstream-dns'))[0]));
+        evidence('upstream DNS /admin/faults', JSON.stringify((await target.getFaults(UPSTREAM_DNS_DEPLOYMENT))[0]));
       },
     },
     {
@@ -76,8 +77,8 @@ export const dnsUpstreamFailure: Scenario = {
       phase: 'fix',
       title: 'restore the upstream DNS configuration (fix-dns-configuration.sh)',
       async run({ target, evidence }) {
-        await target.clearFaults('upstream-dns');
-        evidence('upstream DNS /admin/faults', JSON.stringify((await target.getFaults('upstream-dns'))[0]));
+        await target.clearFaults(UPSTREAM_DNS_DEPLOYMENT);
+        evidence('upstream DNS /admin/faults', JSON.stringify((await target.getFaults(UPSTREAM_DNS_DEPLOYMENT))[0]));
       },
     },
     {

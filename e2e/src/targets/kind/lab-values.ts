@@ -11,8 +11,7 @@ import type { LabSpec } from '../../lab/spec';
 import { authIngressMapping, type IngressValues } from './auth-ingress-values';
 
 /** Lab names of the DNS servers (local target) → what plays them on a cluster. */
-export const UPSTREAM_DNS_DEPLOYMENT = 'upstream-dns';
-export const CLUSTER_DNS_DEPLOYMENT = 'coredns';
+export { CLUSTER_DNS_DEPLOYMENT, UPSTREAM_DNS_DEPLOYMENT } from '../../lab/spec';
 export const UPSTREAM_DNS_APP = 'dns-server';
 
 /**

@@ -16,12 +16,13 @@ import { randomBytes } from 'node:crypto';
 import { startZipkinReceiver, type RunningZipkinReceiver, type ZipkinSpan } from '@faultline/zipkin-receiver';
 import { httpRequest, type HttpResult, type RequestOptions } from '../../evidence/http';
 import { FAULTS_PATH, faultRequest, faultsOf } from '../fault-admin';
-import { CLUSTER_DOMAIN, type DeploymentSpec, type LabSpec, NAMESPACE, SEARCH_DOMAINS, serviceFqdn } from '../../lab/spec';
+import { CLUSTER_DNS_DEPLOYMENT, type DeploymentSpec, type LabSpec, NAMESPACE, SEARCH_DOMAINS, UPSTREAM_DNS_DEPLOYMENT } from '../../lab/spec';
 import type { DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodInfo, ServiceInfo, Target, TraceFilter } from '../target';
 import { ingressAddress, LocalIngressController } from './ingress';
 import type { DnsServiceMode } from '../cluster-dns-control';
 import { DnsService } from './dns-service';
 import { ServiceProxy } from './kube-proxy';
+import { clusterRecords, dnsDeployment, upstreamRecords } from './lab-dns';
 import { LocalClusterDns } from './local-cluster-dns';
 import { LogStore } from './log-store';
 import { rssBytes } from './memory';
@@ -41,10 +42,6 @@ export interface LocalTargetOptions {
   /** How the kube-dns Service address is translated (see dns-service.ts). Default kube-proxy. */
   dnsServiceMode?: DnsServiceMode;
 }
-
-export const CLUSTER_DNS = 'coredns';
-export const UPSTREAM_DNS = 'upstream-dns';
-const DNS_HTTP_PORT = 8080;
 
 interface Deployment {
   spec: DeploymentSpec;
@@ -85,7 +82,7 @@ export class LocalTarget implements Target {
   readonly clusterDns = new LocalClusterDns({
     service: () => this.dnsService,
     pods: (deployment) => this.pods(deployment),
-    clusterDnsDeployment: CLUSTER_DNS,
+    clusterDnsDeployment: CLUSTER_DNS_DEPLOYMENT,
     rolloutToNewAddresses: (deployment) => this.rolloutToNewAddresses(deployment),
   });
 
@@ -127,34 +124,21 @@ export class LocalTarget implements Target {
     if (withDns) {
       this.resolvConf = { nameserver: `${this.plan.clusterDnsIp}:${DNS_PORT}`, search: SEARCH_DOMAINS, ndots: 5 };
       writeFileSync(path.join(this.workdir, 'resolv.conf'), resolvConfText(this.resolvConf));
-      const upstreamRecords = Object.fromEntries(
-        Object.entries(lab.upstreamDns?.records ?? {}).map(([name, { deployment }]) => {
-          const ips = podIps.get(deployment);
-          if (!ips) throw new Error(`upstream DNS record ${name}: no deployment ${deployment}`);
-          return [name, [ips[0]]];
-        }),
-      );
-      const clusterRecords = Object.fromEntries(lab.services.map((s) => [serviceFqdn(s.name), [clusterIps.get(s.name)!]]));
+      await this.startDeployment(dnsDeployment(UPSTREAM_DNS_DEPLOYMENT, 'upstream', upstreamRecords(lab, podIps), []), [this.plan.upstreamDnsIp]);
       await this.startDeployment(
-        this.dnsDeployment(UPSTREAM_DNS, 'upstream', upstreamRecords, []),
-        [this.plan.upstreamDnsIp],
-        { withResolvConf: false },
-      );
-      await this.startDeployment(
-        this.dnsDeployment(CLUSTER_DNS, 'cluster', clusterRecords, [`${this.plan.upstreamDnsIp}:${DNS_PORT}`]),
+        dnsDeployment(CLUSTER_DNS_DEPLOYMENT, 'cluster', clusterRecords(lab.services, clusterIps), [`${this.plan.upstreamDnsIp}:${DNS_PORT}`]),
         [this.plan.allocatePodIp()],
-        { withResolvConf: false },
       );
       this.dnsService = new DnsService({
         address: this.plan.clusterDnsIp,
         port: DNS_PORT,
         targetPort: DNS_PORT,
         mode: this.options.dnsServiceMode,
-        endpoints: () => this.deployments.get(CLUSTER_DNS)?.pods.map((pod) => pod.ip) ?? [],
+        endpoints: () => this.deployments.get(CLUSTER_DNS_DEPLOYMENT)?.pods.map((pod) => pod.ip) ?? [],
       });
       await this.dnsService.start();
     }
-    await Promise.all(lab.deployments.map((spec) => this.startDeployment(spec, podIps.get(spec.name)!, { withResolvConf: withDns })));
+    await Promise.all(lab.deployments.map((spec) => this.startDeployment(spec, podIps.get(spec.name)!)));
 
     for (const service of lab.services) {
       if (!this.deployments.has(service.selector)) throw new Error(`Service ${service.name}: no deployment ${service.selector}`);
@@ -171,23 +155,9 @@ export class LocalTarget implements Target {
     }
   }
 
-  private dnsDeployment(name: string, role: DnsRole, records: Record<string, string[]>, forwarders: string[]): DeploymentSpec {
-    return {
-      name,
-      app: 'dns-server',
-      port: DNS_HTTP_PORT,
-      serviceName: name,
-      env: {
-        DNS_ROLE: role,
-        DNS_PORT: String(DNS_PORT),
-        DNS_RECORDS: JSON.stringify(records),
-        DNS_FORWARDERS: forwarders.join(','),
-        CLUSTER_DOMAIN,
-      },
-    };
-  }
-
-  private podEnv(spec: DeploymentSpec, ip: string, withResolvConf: boolean): Record<string, string> {
+  /** A pod's environment: the lab's settings, then its Deployment's. Every pod but the DNS servers resolves like a pod. */
+  private podEnv(spec: DeploymentSpec, ip: string): Record<string, string> {
+    const resolvesLikePod = this.resolvConf !== undefined && spec.app !== 'dns-server';
     return {
       ADMIN_TOKEN: this.adminToken,
       LOG_LEVEL: 'info',
@@ -196,33 +166,40 @@ export class LocalTarget implements Target {
       OTEL_TRACES_EXPORTER: 'zipkin',
       OTEL_EXPORTER_ZIPKIN_ENDPOINT: this.zipkin!.spansEndpoint,
       OTEL_PROPAGATORS: 'b3multi',
-      POD_NAMESPACE: 'default',
+      POD_NAMESPACE: this.namespace,
       ...(spec.app === 'dns-server' ? { DNS_HOST: ip } : {}),
-      ...(withResolvConf ? { RESOLV_CONF: path.join(this.workdir!, 'resolv.conf') } : {}),
+      ...(resolvesLikePod ? { RESOLV_CONF: path.join(this.workdir!, 'resolv.conf') } : {}),
       ...spec.env,
     };
   }
 
-  private async startDeployment(spec: DeploymentSpec, ips: string[], options: { withResolvConf: boolean }): Promise<void> {
-    const pods = ips.map(
-      (ip) =>
-        new Pod({
-          deployment: spec.name,
-          app: spec.app,
-          ip,
-          port: spec.port,
-          env: this.podEnv(spec, ip, options.withResolvConf),
-          logs: this.logStore,
-          backoffMs: this.options.restartBackoffMs ?? 200,
-        }),
-    );
-    const deployment = { spec, pods };
-    this.deployments.set(spec.name, deployment);
-    for (const pod of pods) {
+  /** Starts one pod of `spec` on each address; a pod that exits re-probes the Services in front of it. */
+  private launchPods(spec: DeploymentSpec, ips: string[]): Pod[] {
+    return ips.map((ip) => {
+      const pod = new Pod({
+        deployment: spec.name,
+        app: spec.app,
+        ip,
+        port: spec.port,
+        env: this.podEnv(spec, ip),
+        logs: this.logStore,
+        backoffMs: this.options.restartBackoffMs ?? 200,
+      });
       pod.supervised.on('exit', () => this.refreshServicesOf(spec.name));
       pod.start();
-    }
+      return pod;
+    });
+  }
+
+  private async podsReady(pods: Pod[]): Promise<void> {
     await Promise.all(pods.map((pod) => pod.waitReady(this.options.readyTimeoutMs ?? 20_000)));
+  }
+
+  private async startDeployment(spec: DeploymentSpec, ips: string[]): Promise<void> {
+    const pods = this.launchPods(spec, ips);
+    // Known before they are ready, so that a failed start still stops them.
+    this.deployments.set(spec.name, { spec, pods });
+    await this.podsReady(pods);
   }
 
   /**
@@ -232,24 +209,8 @@ export class LocalTarget implements Target {
   private async rolloutToNewAddresses(name: string): Promise<{ before: string[]; after: string[] }> {
     const deployment = this.deployment(name);
     const old = deployment.pods;
-    const withResolvConf = this.resolvConf !== undefined && deployment.spec.app !== 'dns-server';
-    const pods = old.map(() => {
-      const ip = this.plan.allocatePodIp();
-      return new Pod({
-        deployment: name,
-        app: deployment.spec.app,
-        ip,
-        port: deployment.spec.port,
-        env: this.podEnv(deployment.spec, ip, withResolvConf),
-        logs: this.logStore,
-        backoffMs: this.options.restartBackoffMs ?? 200,
-      });
-    });
-    for (const pod of pods) {
-      pod.supervised.on('exit', () => this.refreshServicesOf(name));
-      pod.start();
-    }
-    await Promise.all(pods.map((pod) => pod.waitReady(this.options.readyTimeoutMs ?? 20_000)));
+    const pods = this.launchPods(deployment.spec, old.map(() => this.plan.allocatePodIp()));
+    await this.podsReady(pods);
     deployment.pods = pods;
     this.refreshServicesOf(name);
     await this.dnsService?.refresh();
@@ -317,7 +278,7 @@ export class LocalTarget implements Target {
     deployment.spec = { ...deployment.spec, env: merged as Record<string, string> };
     for (const pod of deployment.pods) {
       // One pod at a time, each ready before the next, as a rolling update with maxUnavailable 0 would.
-      await pod.replace(this.podEnv(deployment.spec, pod.ip, this.resolvConf !== undefined));
+      await pod.replace(this.podEnv(deployment.spec, pod.ip));
       await pod.waitReady(this.options.readyTimeoutMs ?? 20_000);
     }
     await Promise.all([...this.proxies.values()].map((p) => p.refresh()));
@@ -368,7 +329,7 @@ export class LocalTarget implements Target {
   }
 
   async dnsQueries(role: DnsRole): Promise<DnsQueryRecord[]> {
-    const pod = this.deployment(role === 'cluster' ? CLUSTER_DNS : UPSTREAM_DNS).pods[0];
+    const pod = this.deployment(role === 'cluster' ? CLUSTER_DNS_DEPLOYMENT : UPSTREAM_DNS_DEPLOYMENT).pods[0];
     const result = await httpRequest(`${pod.url}/queries?limit=2000`, { timeoutMs: 3_000 });
     if (result.status !== 200) throw new Error(`GET /queries on the ${role} DNS: ${result.status ?? result.errorCode}`);
     const json = result.json as DnsQueryRecord[] | { queries: DnsQueryRecord[] };
