@@ -9,10 +9,7 @@
  * - logs from `kubectl logs --prefix --timestamps`, traces from the chart's Zipkin API, the cluster DNS
  *   evidence from CoreDNS's `log` plugin lines, the upstream's from the dns-server's GET /queries.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { ZipkinSpan } from '@faultline/zipkin-receiver';
 import { httpRequest, type HttpResult, type RequestOptions } from '../../evidence/http';
 import { FAULTS_PATH, faultRequest, faultsOf } from '../fault-admin';
@@ -24,12 +21,15 @@ import { assertClusterReachable } from './cluster-check';
 import { CommandError, type CommandRunner, commandLine, ProcessCommandRunner, runJson } from './command-runner';
 import { httpPortIndex, type KubeEndpointSlice, type KubeList, type KubePod, type KubeService, parseTopPods, slicePorts, toPodInfos, toServiceInfo } from './kube-objects';
 import { AUTH_INGRESS_HOST, type AuthIngressMapping, authIngressMapping } from './auth-ingress-values';
-import { CANARY_APP, canaryVersion, CLUSTER_DNS_DEPLOYMENT, type ImageValues, labValues, PRIMARY_VERSION, UPSTREAM_DNS_APP, UPSTREAM_DNS_DEPLOYMENT } from './lab-values';
+import { labValues, UPSTREAM_DNS_DEPLOYMENT } from './lab-values';
 import { parseCorednsLog, parseKubectlLogs } from './log-lines';
 import { curlArgs, curlBody, DEFAULT_PROBE_IMAGE, parseCurlOutput, PROBE_POD, probePodManifest, remoteExitCode } from './pod-curl';
 import { PortForward } from './port-forward';
 import { KindClusterDns } from './kind-cluster-dns';
 import { KindIngress } from './kind-ingress';
+import { ChartDeployments } from './chart-deployments';
+import { PodForwards } from './pod-forwards';
+import { HelmRelease } from './helm-release';
 
 export interface KindTargetOptions {
   runner?: CommandRunner;
@@ -59,20 +59,18 @@ export class KindTarget implements Target {
   readonly namespace: string;
   readonly release: string;
   private readonly runner: CommandRunner;
-  private readonly chartDir: string;
-  private readonly kindValuesFile: string;
+  private readonly helm: HelmRelease;
   private lab: LabSpec | undefined;
-  private revisionBefore: number | undefined;
+  private chartDeployments: ChartDeployments | undefined;
   private startedAt = Date.now();
   private adminToken = '';
-  private workdir: string | undefined;
   private readonly serviceForwards = new Map<string, PortForward>();
   /** stale-dns-server: the lab's auth-proxy is ingress-nginx with the chart's auth Ingress. */
   private authIngress: AuthIngressMapping | undefined;
   /** Lab Services reached through the ingress-nginx controller, by the Ingress's Host. */
   private readonly ingressServices = new Set<string>();
   private zipkin: PortForward | undefined;
-  private readonly podForwards = new Map<string, PortForward>();
+  private readonly podForwards: PodForwards;
   private probeReady: Promise<void> | undefined;
   private readonly faulted = new Set<string>();
   private stopped: Promise<void> | undefined;
@@ -85,8 +83,15 @@ export class KindTarget implements Target {
     this.runner = options.runner ?? new ProcessCommandRunner();
     this.namespace = options.namespace ?? 'faultline';
     this.release = options.release ?? 'faultline';
-    this.chartDir = options.chartDir ?? path.join(WORKSPACE_ROOT, 'helm', 'faultline');
-    this.kindValuesFile = options.kindValuesFile ?? path.join(WORKSPACE_ROOT, 'kind', 'values.yaml');
+    this.helm = new HelmRelease({
+      runner: this.runner,
+      release: this.release,
+      namespace: this.namespace,
+      context: options.context,
+      chartDir: options.chartDir ?? path.join(WORKSPACE_ROOT, 'helm', 'faultline'),
+      baseValuesFile: options.kindValuesFile ?? path.join(WORKSPACE_ROOT, 'kind', 'values.yaml'),
+      timeout: options.helmTimeout,
+    });
     const kubectl = (args: readonly string[], namespace?: string) => this.kubectl(args, namespace);
     this.ingress = new KindIngress({ runner: this.runner, kubectl, namespace: this.namespace, controllerNamespace: options.ingressNamespace });
     this.clusterDns = new KindClusterDns({
@@ -96,21 +101,12 @@ export class KindTarget implements Target {
       controllerNamespace: options.ingressNamespace,
       since: () => this.startedAt,
     });
+    this.podForwards = new PodForwards(this.runner, this.kubectl([]));
   }
 
   /** kubectl arguments: context and namespace first. */
   private kubectl(args: readonly string[], namespace = this.namespace): string[] {
     return [...(this.options.context ? ['--context', this.options.context] : []), '-n', namespace, ...args];
-  }
-
-  private helm(args: readonly string[]): string[] {
-    return [...args, '--namespace', this.namespace, ...(this.options.context ? ['--kube-context', this.options.context] : [])];
-  }
-
-  /** The apps the chart knows (the keys of `apps` in its values.yaml). */
-  private chartApps(): string[] {
-    const values = parseYaml(readFileSync(path.join(this.chartDir, 'values.yaml'), 'utf8')) as { apps?: Record<string, unknown> };
-    return Object.keys(values.apps ?? {});
   }
 
   async start(lab: LabSpec): Promise<void> {
@@ -124,39 +120,12 @@ export class KindTarget implements Target {
   }
 
   private async startLab(lab: LabSpec): Promise<void> {
-    const status = await this.runner.run('helm', this.helm(['status', this.release, '-o', 'json']), { allowFailure: true });
-    if (status.code !== 0) {
-      throw new Error(
-        `the lab is not installed: no Helm release ${this.release} in namespace ${this.namespace} (install it with scripts/cluster/up.sh or scripts/cluster/install.sh): ${status.stderr.trim()}`,
-      );
-    }
-    this.revisionBefore = (JSON.parse(status.stdout) as { version: number }).version;
-    // The release's own image settings (install.sh sets repository and tag): the images kind has loaded.
-    const installed = await runJson<{ image?: ImageValues } | null>(this.runner, 'helm', this.helm(['get', 'values', this.release, '-o', 'json']));
-    const values = labValues(lab, this.chartApps(), installed?.image ?? {});
-    this.workdir = mkdtempSync(path.join(tmpdir(), 'faultline-kind-'));
-    const valuesFile = path.join(this.workdir, 'lab-values.json');
-    writeFileSync(valuesFile, JSON.stringify(values, null, 2));
+    await this.helm.checkInstalled();
+    const values = labValues(lab, this.helm.chartApps(), await this.helm.imageValues());
     this.lab = lab;
+    this.chartDeployments = new ChartDeployments(lab, this.release);
     this.authIngress = authIngressMapping(lab);
-    await this.runner.run(
-      'helm',
-      this.helm([
-        'upgrade',
-        '--install',
-        this.release,
-        this.chartDir,
-        '--reset-values',
-        '--values',
-        this.kindValuesFile,
-        '--values',
-        valuesFile,
-        '--wait',
-        '--timeout',
-        this.options.helmTimeout ?? '10m',
-      ]),
-      { timeoutMs: 11 * 60_000 },
-    );
+    await this.helm.upgrade(values);
 
     const secret = await runJson<{ data?: { token?: string } }>(this.runner, 'kubectl', this.kubectl(['get', 'secret', ADMIN_SECRET, '-o', 'json']));
     if (!secret.data?.token) throw new Error(`Secret ${ADMIN_SECRET} in ${this.namespace} has no key "token"`);
@@ -188,45 +157,10 @@ export class KindTarget implements Target {
     );
   }
 
-  /** A lab Deployment's app in the chart (the lab's upstream DNS is the chart's dns-server, a canary runs its primary's app). */
-  private app(deployment: string): string {
-    if (!this.lab) throw new Error('the kind target has not started a lab');
-    if (deployment === CLUSTER_DNS_DEPLOYMENT) throw new Error(`${CLUSTER_DNS_DEPLOYMENT} is the cluster's CoreDNS: not supported by the kind target here`);
-    if (deployment === UPSTREAM_DNS_DEPLOYMENT && this.lab.upstreamDns) return UPSTREAM_DNS_APP;
-    const spec = this.lab.deployments.find((d) => d.name === deployment);
-    if (!spec) {
-      throw new Error(`no deployment "${deployment}" in this lab (have: ${this.lab.deployments.map((d) => d.name).join(', ')})`);
-    }
-    return canaryVersion(spec) ? spec.app : deployment;
-  }
-
-  /** The lab's canary of CANARY_APP (the chart's `retry-backend-<version>`), if it has one. */
-  private canaryOfLab(): { name: string; version: string } | undefined {
-    for (const d of this.lab?.deployments ?? []) {
-      const version = canaryVersion(d);
-      if (version) return { name: d.name, version };
-    }
-    return undefined;
-  }
-
-  private deploymentOf = (app: string, labels: Record<string, string> = {}): string => {
-    if (app === UPSTREAM_DNS_APP) return UPSTREAM_DNS_DEPLOYMENT;
-    const canary = this.canaryOfLab();
-    return canary && app === CANARY_APP && labels.version === canary.version ? canary.name : app;
-  };
-
-  /** Pods of a lab Deployment; with a canary in the lab, its app's pods are told apart by their `version` label. */
-  private selector(deployment: string): string {
-    const app = this.app(deployment);
-    const base = `app=${app},app.kubernetes.io/instance=${this.release}`;
-    const canary = this.canaryOfLab();
-    if (!canary || app !== CANARY_APP) return base;
-    return `${base},version=${deployment === canary.name ? canary.version : PRIMARY_VERSION}`;
-  }
-
-  /** The Deployment object of a lab Deployment (the chart names the canary's `retry-backend-<version>`). */
-  private deploymentResource(deployment: string): string {
-    return this.canaryOfLab()?.name === deployment ? deployment : this.app(deployment);
+  /** The lab's Deployments as the chart names and selects them; known once start() took a lab. */
+  private get chart(): ChartDeployments {
+    if (!this.chartDeployments) throw new Error('the kind target has not started a lab');
+    return this.chartDeployments;
   }
 
   serviceUrl(service: string): string {
@@ -279,10 +213,10 @@ export class KindTarget implements Target {
   }
 
   async pods(deployment?: string): Promise<PodInfo[]> {
-    const selector = deployment ? this.selector(deployment) : `app.kubernetes.io/instance=${this.release}`;
+    const selector = deployment ? this.chart.selector(deployment) : `app.kubernetes.io/instance=${this.release}`;
     const list = await runJson<KubeList<KubePod>>(this.runner, 'kubectl', this.kubectl(['get', 'pods', '-l', selector, '-o', 'json']));
-    const lab = new Set([...(this.lab?.deployments.map((d) => d.name) ?? []), ...(this.lab?.upstreamDns ? [UPSTREAM_DNS_DEPLOYMENT] : [])]);
-    return toPodInfos(list, this.deploymentOf).filter((pod) => lab.has(pod.deployment));
+    const lab = this.chart.names();
+    return toPodInfos(list, this.chart.deploymentOf).filter((pod) => lab.has(pod.deployment));
   }
 
   async setServicePorts(service: string, ports: { port?: number; targetPort?: number }): Promise<void> {
@@ -315,45 +249,22 @@ export class KindTarget implements Target {
   }
 
   async setEnv(deployment: string, env: Record<string, string | undefined>): Promise<void> {
-    const app = this.deploymentResource(deployment);
+    const app = this.chart.resource(deployment);
     const assignments = Object.entries(env).map(([key, value]) => (value === undefined ? `${key}-` : `${key}=${value}`));
     if (!assignments.length) return;
     await this.runner.run('kubectl', this.kubectl(['set', 'env', `deployment/${app}`, ...assignments]));
     await this.runner.run('kubectl', this.kubectl(['rollout', 'status', `deployment/${app}`, '--timeout=180s']), { timeoutMs: 190_000 });
     // The rollout replaced the pods: forwards to them (and Services' forwards landing on them) are gone.
-    await this.dropPodForwards();
+    await this.podForwards.stopAll();
     const services = this.lab?.services ?? [];
     await Promise.all(services.filter((s) => s.selector === deployment).map((s) => this.serviceForwards.get(s.name)?.reconnect()));
-  }
-
-  private async dropPodForwards(): Promise<void> {
-    const forwards = [...this.podForwards.values()];
-    this.podForwards.clear();
-    await Promise.all(forwards.map((f) => f.stop()));
-  }
-
-  /** A forward to one pod's http port, kept until the pod goes. */
-  private async podUrl(pod: PodInfo): Promise<string> {
-    const key = `${pod.name}:${pod.port}`;
-    let forward = this.podForwards.get(key);
-    if (!forward) {
-      forward = new PortForward(this.runner, { scope: this.kubectl([]), resource: `pod/${pod.name}`, remotePort: pod.port, restart: false });
-      this.podForwards.set(key, forward);
-      try {
-        await forward.start();
-      } catch (error) {
-        this.podForwards.delete(key);
-        throw error;
-      }
-    }
-    return forward.url;
   }
 
   /** The same request to every pod of a Deployment, each through its own forward. */
   private async eachPod(deployment: string, pathname: string, options: RequestOptions = {}): Promise<HttpResult[]> {
     const pods = (await this.pods(deployment)).filter((pod) => pod.running);
     if (!pods.length) throw new Error(`no running pod of ${deployment}`);
-    return Promise.all(pods.map(async (pod) => httpRequest(`${await this.podUrl(pod)}${pathname}`, { timeoutMs: 5_000, ...options })));
+    return Promise.all(pods.map(async (pod) => httpRequest(`${await this.podForwards.url(pod)}${pathname}`, { timeoutMs: 5_000, ...options })));
   }
 
   private async admin(deployment: string, method: string, body?: unknown): Promise<Record<string, unknown>[]> {
@@ -376,12 +287,12 @@ export class KindTarget implements Target {
   }
 
   async logs(deployment: string, options: { since?: number; match?: LogPredicate } = {}): Promise<LogLine[]> {
-    const app = this.app(deployment);
+    const app = this.chart.app(deployment);
     const since = options.since ?? this.startedAt;
     const args = [
       'logs',
       '-l',
-      this.selector(deployment),
+      this.chart.selector(deployment),
       '-c',
       app,
       '--prefix',
@@ -477,21 +388,15 @@ export class KindTarget implements Target {
       };
       // Faults live in the pods' memory: a rollback that leaves a pod as it is would keep them.
       for (const deployment of this.faulted) await attempt(`clearing faults of ${deployment}`, () => this.clearFaults(deployment));
-      await this.dropPodForwards();
+      await this.podForwards.stopAll();
       await attempt('ingress', () => this.ingress.stop());
       await Promise.all([...this.serviceForwards.values(), ...(this.zipkin ? [this.zipkin] : [])].map((f) => f.stop()));
       if (this.probeReady) {
         await attempt('deleting the probe pod', () => this.runner.run('kubectl', this.kubectl(['delete', 'pod', PROBE_POD, '--ignore-not-found', '--wait=false'])));
       }
-      if (this.revisionBefore !== undefined) {
-        // Back to the release as it was, which also undoes kubectl edits (Service ports, env) of chart fields.
-        await attempt('helm rollback', () =>
-          this.runner.run('helm', this.helm(['rollback', this.release, String(this.revisionBefore), '--wait', '--timeout', this.options.helmTimeout ?? '10m']), {
-            timeoutMs: 11 * 60_000,
-          }),
-        );
-      }
-      if (this.workdir) rmSync(this.workdir, { recursive: true, force: true });
+      // Back to the release as it was, which also undoes kubectl edits (Service ports, env) of chart fields.
+      await attempt('helm rollback', () => this.helm.rollback());
+      this.helm.cleanUp();
       if (problems.length) throw new Error(`kind target stop: ${problems.join('; ')}`);
     })();
     return this.stopped;

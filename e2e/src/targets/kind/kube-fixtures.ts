@@ -1,8 +1,11 @@
 /**
  * Test fixtures: what kubectl prints for the lab on a cluster, in the shapes of the Kubernetes API
  * (v1 Pod, Service, discovery.k8s.io/v1 EndpointSlice) and of `kubectl logs --prefix --timestamps`.
- * Trimmed to realistic fields; written by hand, as no cluster exists where the tests run.
+ * Trimmed to realistic fields; written by hand, as no cluster exists where the tests run. Also what helm
+ * and kubectl answer for an installed lab, for the fake command runner.
  */
+import { storeLab } from '../../lab/labs';
+import type { RecordedCommand, Reply } from './fake-command-runner';
 const labels = (app: string) => ({
   app,
   'app.kubernetes.io/name': app,
@@ -130,3 +133,23 @@ export const COREDNS_LOGS = [
   '[pod/coredns-668d6bf9bc-9zt2m/coredns] 2025-03-01T10:00:02.000000000Z [INFO] 10.244.1.9:39511 - 7 "AAAA IN myexternalserver.com. udp 49 false 512" NOERROR qr,aa,rd,ra 140 0.000412s',
   '',
 ].join('\n');
+
+/** The admin token the fake cluster's Secret holds. */
+export const TOKEN = 'not-a-real-token-4f2a';
+
+/** What helm and kubectl answer for an installed lab; `extra` answers first. */
+export function clusterReplies(extra: (c: RecordedCommand) => Reply | undefined = () => undefined) {
+  return (c: RecordedCommand): Reply | undefined => {
+    const own = extra(c);
+    if (own !== undefined) return own;
+    const line = c.args.join(' ');
+    if (c.tool === 'helm' && c.args[0] === 'status') return { name: 'faultline', version: 4, info: { status: 'deployed' } };
+    if (c.tool === 'helm' && line.startsWith('get values')) return { image: { repository: 'faultline', tag: 'ci-abc123' } };
+    if (c.tool === 'helm' && (c.args[0] === 'upgrade' || c.args[0] === 'rollback')) return 'Release "faultline" has been upgraded. Happy Helming!\n';
+    if (line.includes('get secret faultline-admin')) return { kind: 'Secret', data: { token: Buffer.from(TOKEN).toString('base64') } };
+    return undefined;
+  };
+}
+
+/** A store lab as the scenarios build it. */
+export const store = () => storeLab({ rabbitmqUrl: 'amqp://guest:guest@127.0.0.1:5672', queueName: 'orders-run1' });
