@@ -1,14 +1,14 @@
 /** Finding the spans that tell the story: by service, by name, by error tag. */
 import type { ZipkinSpan } from '@faultline/zipkin-receiver';
 import type { Target } from '../targets/target';
-import { waitUntil } from './poll';
+import { pollUntil } from '@faultline/test-support';
 
 export type SpanMatch = (span: ZipkinSpan) => boolean;
 
 /** The first span (with its whole trace) matching, waiting for the exporters' batches to arrive. */
 export async function waitForSpan(target: Target, match: SpanMatch, options: { timeoutMs?: number; what?: string; since?: number } = {}): Promise<{ span: ZipkinSpan; trace: ZipkinSpan[] }> {
   const sinceMicros = (options.since ?? 0) * 1000;
-  return waitUntil(
+  return pollUntil(
     async () => {
       for (const trace of await target.traces({ limit: 500 })) {
         const span = trace.find((s) => (s.timestamp ?? 0) >= sinceMicros && match(s));

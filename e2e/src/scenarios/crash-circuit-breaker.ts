@@ -4,7 +4,7 @@
  * callers get a fast 503, and once the backend is back a half-open probe closes the breaker again.
  * Shortened for the lab: per-try timeout 1 s (the seed's curl -m 2), breaker after 2 failures, open 1.5 s.
  */
-import { waitUntil } from '../evidence/poll';
+import { pollUntil } from '@faultline/test-support';
 import { resilienceLab } from '../lab/labs';
 import type { Target } from '../targets/target';
 import { expect, type Scenario } from './model';
@@ -16,7 +16,7 @@ const BREAKER_OPEN_MS = 1500;
 const line = (c: Call) => `${c.httpStatus ?? c.result.errorCode} ${c.report?.outcome ?? ''} in ${c.durationMs} ms`;
 
 async function backendServing(target: Target): Promise<void> {
-  await waitUntil(async () => (await target.services()).find((s) => s.name === 'retry-backend')!.readyEndpoints.length > 0, {
+  await pollUntil(async () => (await target.services()).find((s) => s.name === 'retry-backend')!.readyEndpoints.length > 0, {
     timeoutMs: 30_000,
     intervalMs: 100,
     what: 'retry-backend to be back behind its Service',
@@ -44,7 +44,7 @@ export const crashCircuitBreaker: Scenario = {
         const crashed = await call(target, '?failRate=100&mode=crash');
         evidence('client', `GET /call?failRate=100&mode=crash → ${line(crashed)}`);
         expect(crashed.httpStatus === 502, `a crashing backend should give the caller a 502: ${line(crashed)}`);
-        await waitUntil(async () => (await target.restarts('retry-backend')) >= 1, { timeoutMs: 10_000, what: 'the backend to restart after the crash' });
+        await pollUntil(async () => (await target.restarts('retry-backend')) >= 1, { timeoutMs: 10_000, what: 'the backend to restart after the crash' });
         evidence('kubectl get pods', `retry-backend restarts: ${await target.restarts('retry-backend')}`);
       },
     },
@@ -61,7 +61,7 @@ export const crashCircuitBreaker: Scenario = {
         expect(waited.length >= 1 && calls[0].report?.outcome === 'timeout', `the first caller should wait for its ${PER_TRY_TIMEOUT_MS} ms timeout: ${line(calls[0])}`);
         const hang = await target.waitForLog('retry-backend', (l) => String(l.json?.msg ?? '').startsWith('hanging'), { what: 'the backend logging the hang' });
         evidence('kubectl logs -l app=retry-backend', hang.text);
-        await waitUntil(async () => (await target.restarts('retry-backend')) > restartsBefore, {
+        await pollUntil(async () => (await target.restarts('retry-backend')) > restartsBefore, {
           timeoutMs: options.hangSeconds * 1000 + 10_000,
           what: 'the hanging backend to exit and be restarted',
         });
@@ -89,7 +89,7 @@ export const crashCircuitBreaker: Scenario = {
         const fast = calls.filter((c) => c.report?.outcome === 'circuit_open');
         expect(fast.length >= 2, `the breaker should open and fail calls fast with 503, got: ${calls.map(line).join('; ')}`);
         expect(fast.every((c) => c.httpStatus === 503 && c.durationMs < PER_TRY_TIMEOUT_MS / 2), 'calls failed by the open breaker should be fast 503s');
-        const recovered = await waitUntil(
+        const recovered = await pollUntil(
           async () => {
             const probe = await call(target, '?failRate=0');
             return probe.httpStatus === 200 ? probe : undefined;

@@ -5,7 +5,7 @@
  * orders still succeed. Fix: restore the upstream → the order is taken and external-server got the call.
  */
 import { formatQueries, queriesFor } from '../evidence/dns';
-import { waitUntil } from '../evidence/poll';
+import { pollUntil } from '@faultline/test-support';
 import { deleteQueue } from '../evidence/queue';
 import { serviceIs, spanErrorSummary, spanText, waitForSpan } from '../evidence/spans';
 import { EXTERNAL_HOST, storeLab } from '../lab/labs';
@@ -86,7 +86,7 @@ export const dnsUpstreamFailure: Scenario = {
       title: 'the order with product 11 is taken; external-server got the call',
       async run({ target, evidence }) {
         const since = Date.now();
-        const placed = await waitUntil(
+        const placed = await pollUntil(
           async () => {
             const result = await placeOrder(target, INSPEKTOR_GADGET);
             return result.status === 201 ? result : undefined;

@@ -5,7 +5,7 @@
  */
 import type { ZipkinSpan } from '@faultline/zipkin-receiver';
 import { sumMetric } from '../evidence/metrics';
-import { waitUntil } from '../evidence/poll';
+import { pollUntil } from '@faultline/test-support';
 import { formatTrace } from '../evidence/trace-tree';
 import { resilienceLab } from '../lab/labs';
 import { expect, type Scenario } from './model';
@@ -67,7 +67,7 @@ export const retryFailRate: Scenario = {
         const retried = calls.filter((c) => (c.report?.attempts ?? 0) > 1).length;
         evidence('client', `${calls.length} calls: ${tally(calls)} → ${percent(ok, calls.length)} succeeded, ${retried} needed retries`);
         expect(ok / calls.length >= 0.95, `at least 95% of calls should succeed with 5 attempts, ${percent(ok, calls.length)} did`);
-        const trace = await waitUntil(
+        const trace = await pollUntil(
           async () =>
             (await target.traces({ serviceName: 'retry-client', limit: 500 })).find(
               (spans: ZipkinSpan[]) => Math.min(...spans.map((s) => s.timestamp ?? 0)) >= since && spans.filter((s) => s.kind === 'CLIENT' && s.localEndpoint?.serviceName === 'retry-client').length >= 2,

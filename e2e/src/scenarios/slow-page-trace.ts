@@ -7,14 +7,14 @@
 import type { ZipkinSpan } from '@faultline/zipkin-receiver';
 import { httpRequest, outcome } from '../evidence/http';
 import { sumMetric } from '../evidence/metrics';
-import { waitUntil } from '../evidence/poll';
+import { pollUntil } from '@faultline/test-support';
 import { formatTrace, traceDuration } from '../evidence/trace-tree';
 import { tracingLab } from '../lab/labs';
 import type { Target } from '../targets/target';
 import { expect, type Scenario } from './model';
 
 async function fullTrace(target: Target, traceId: string, services: string[], what: string): Promise<ZipkinSpan[]> {
-  return waitUntil(
+  return pollUntil(
     async () => {
       const spans = await target.trace(traceId);
       const present = new Set(spans?.map((s) => s.localEndpoint?.serviceName));

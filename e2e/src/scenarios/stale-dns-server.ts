@@ -8,7 +8,7 @@
  * auth-proxy plays the ingress controller; external-server plays the auth service and the echo upstream.
  */
 import { outcome, type HttpResult, httpRequest } from '../evidence/http';
-import { waitUntil } from '../evidence/poll';
+import { pollUntil } from '@faultline/test-support';
 import { serviceFor } from '../lab/labs';
 import { type DeploymentSpec, type LabSpec, serviceFqdn } from '../lab/spec';
 import type { ClusterDnsControl } from '../targets/cluster-dns-control';
@@ -51,7 +51,7 @@ const request = (target: Target): Promise<HttpResult> =>
 /** test-ingress.sh's loop: `count` requests, one every `intervalMs`, each status kept. */
 async function attempts(target: Target, count: number, intervalMs = 200): Promise<HttpResult[]> {
   const results: HttpResult[] = [];
-  await waitUntil(
+  await pollUntil(
     async () => {
       results.push(await request(target));
       return results.length >= count ? true : undefined;
@@ -146,7 +146,7 @@ export const staleDnsServer: Scenario = {
         const socket = state.socket as string;
         const results: HttpResult[] = [];
         const failing = (r: HttpResult) => r.status === 500;
-        await waitUntil(
+        await pollUntil(
           async () => {
             results.push(await request(target));
             const tail = results.slice(-3);
@@ -205,7 +205,7 @@ export const staleDnsServer: Scenario = {
       async run({ target, state, evidence }) {
         const dns = clusterDns(target);
         const since = state.fixedAt as number;
-        const first = await waitUntil(
+        const first = await pollUntil(
           async () => {
             const result = await request(target);
             return result.status === 200 ? result : undefined;

@@ -4,7 +4,7 @@
  * products still load; order-service never saw the request. Fix: targetPort 3000 → the order is taken
  * (201) and waits in the queue.
  */
-import { waitUntil } from '../evidence/poll';
+import { pollUntil } from '@faultline/test-support';
 import { deleteQueue, peekQueue } from '../evidence/queue';
 import { serviceIs, spanErrorSummary, spanText, waitForSpan } from '../evidence/spans';
 import { formatTrace } from '../evidence/trace-tree';
@@ -92,7 +92,7 @@ export const tcpWrongTargetPort: Scenario = {
       phase: 'after',
       title: 'the order is taken (201) and is in the queue',
       async run({ target, options, evidence }) {
-        const placed = await waitUntil(
+        const placed = await pollUntil(
           async () => {
             const result = await placeOrder(target, PLAIN_PRODUCT);
             return result.status === 201 ? result : undefined;

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { waitUntil } from '../../evidence/poll';
+import { pollUntil } from '@faultline/test-support';
 import { CommandError, ProcessCommandRunner, runJson } from './command-runner';
 import { PortForward } from './port-forward';
 import { isAlive } from '../../process-alive';
@@ -68,8 +68,8 @@ setTimeout(() => process.exit(first ? 1 : 0), first ? 200 : 60_000);`,
     forwards.push(forward);
     assert.equal(await forward.start(), 'http://127.0.0.1:43123');
     const firstPid = forward.pid;
-    await waitUntil(() => forward.pid !== firstPid && forward.pid !== undefined, { timeoutMs: 5_000, what: 'the forward to start again' });
-    const lines = await waitUntil(
+    await pollUntil(() => forward.pid !== firstPid && forward.pid !== undefined, { timeoutMs: 5_000, what: 'the forward to start again' });
+    const lines = await pollUntil(
       () => {
         const text = readFileSync(runs, 'utf8').trim().split('\n');
         return text.length >= 2 ? text : undefined;
@@ -84,7 +84,7 @@ setTimeout(() => process.exit(first ? 1 : 0), first ? 200 : 60_000);`,
     const pid = forward.pid;
     assert.ok(pid !== undefined && isAlive(pid));
     await forward.stop();
-    await waitUntil(() => !isAlive(pid), { timeoutMs: 5_000, what: 'the forward process to end' });
+    await pollUntil(() => !isAlive(pid), { timeoutMs: 5_000, what: 'the forward process to end' });
   });
 
   it('a forward that never says "Forwarding" fails naming the command and what kubectl printed', async () => {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { ZipkinSpan } from '@faultline/zipkin-receiver';
 import { httpRequest, type HttpResult, type RequestOptions } from '../../evidence/http';
 import { FAULTS_PATH, faultRequest, faultsOf } from '../fault-admin';
-import { waitUntil } from '../../evidence/poll';
+import { pollUntil } from '@faultline/test-support';
 import type { LabSpec } from '../../lab/spec';
 import { WORKSPACE_ROOT } from '../local/paths';
 import type { DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodInfo, ServiceInfo, Target, TraceFilter } from '../target';
@@ -148,7 +148,7 @@ export class KindTarget implements Target {
 
   /** ingress-nginx loads a new Ingress a moment after helm returns: until then it answers 404 for its Host. */
   private async waitForAuthIngress(url: string): Promise<void> {
-    await waitUntil(
+    await pollUntil(
       async () => {
         const result = await httpRequest(`${url}/`, { headers: { host: AUTH_INGRESS_HOST }, timeoutMs: 5_000 });
         return result.status !== undefined && result.status !== 404 ? true : undefined;
@@ -232,7 +232,7 @@ export class KindTarget implements Target {
     if (ports.targetPort !== undefined) {
       // kube-proxy programs the new port from the EndpointSlices: wait until they carry it.
       const name = current.spec.ports?.[index].name ?? 'http';
-      await waitUntil(
+      await pollUntil(
         async () => {
           const slices = await runJson<KubeList<KubeEndpointSlice>>(
             this.runner,
@@ -307,7 +307,7 @@ export class KindTarget implements Target {
   }
 
   waitForLog(deployment: string, match: LogPredicate, options: { since?: number; timeoutMs?: number; what?: string } = {}): Promise<LogLine> {
-    return waitUntil(async () => (await this.logs(deployment, { since: options.since, match }))[0], {
+    return pollUntil(async () => (await this.logs(deployment, { since: options.since, match }))[0], {
       timeoutMs: options.timeoutMs ?? 10_000,
       intervalMs: 500,
       what: options.what ?? `a ${deployment} log line`,

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { httpRequest } from '../../evidence/http';
-import { waitUntil } from '../../evidence/poll';
+import { pollUntil } from '@faultline/test-support';
 import { LocalTarget } from './local-target';
 import { isBuilt } from './paths';
 import { isAlive } from '../../process-alive';
@@ -62,15 +62,15 @@ describe('local target', { skip: !isBuilt('product-service') || !isBuilt('dns-se
 
   it('restarts a crashed pod with backoff and counts the restart', async () => {
     await target.setFaults('product-service', { crash: { exitCode: 3, afterMs: 0 } });
-    await waitUntil(async () => (await target.restarts('product-service')) >= 2, { timeoutMs: 10_000, what: 'both pods to restart' });
-    await waitUntil(async () => (await target.pods('product-service')).every((p) => p.running), { timeoutMs: 10_000, what: 'pods running again' });
+    await pollUntil(async () => (await target.restarts('product-service')) >= 2, { timeoutMs: 10_000, what: 'both pods to restart' });
+    await pollUntil(async () => (await target.pods('product-service')).every((p) => p.running), { timeoutMs: 10_000, what: 'pods running again' });
     const pods = await target.pods('product-service');
     assert.ok(pods.every((p) => p.restarts >= 1));
   });
 
   it('collects the spans of requests in the Zipkin receiver', async () => {
-    await waitUntil(async () => (await httpRequest(`${target.serviceUrl('product-service')}/2`)).status === 200, { what: 'a 200 after the restart' });
-    const traces = await waitUntil(async () => {
+    await pollUntil(async () => (await httpRequest(`${target.serviceUrl('product-service')}/2`)).status === 200, { what: 'a 200 after the restart' });
+    const traces = await pollUntil(async () => {
       const found = await target.traces({ serviceName: 'product-service' });
       return found.length > 0 ? found : undefined;
     }, { timeoutMs: 5_000, what: 'product-service spans' });

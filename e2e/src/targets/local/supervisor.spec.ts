@@ -1,7 +1,7 @@
 // The supervisor restarts a dying process with growing backoff and counts restarts, and stop() ends it.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { waitUntil } from '../../evidence/poll';
+import { pollUntil } from '@faultline/test-support';
 import { SupervisedProcess } from './supervisor';
 import { isAlive } from '../../process-alive';
 
@@ -27,7 +27,7 @@ describe('SupervisedProcess', () => {
     const restartTimes: number[] = [];
     proc.on('restart', () => restartTimes.push(Date.now()));
     proc.start();
-    await waitUntil(() => proc.restarts >= 3, { timeoutMs: 5_000, what: '3 restarts' });
+    await pollUntil(() => proc.restarts >= 3, { timeoutMs: 5_000, what: '3 restarts' });
     await proc.stop();
     assert.ok(proc.exits.slice(0, 3).every((e) => e.code === 3), 'exit codes recorded');
     assert.ok(lines.filter((l) => l === 'up').length >= 3, 'output of every run captured');
@@ -48,7 +48,7 @@ describe('SupervisedProcess', () => {
     let ready = false;
     proc.options.onLine = (line) => void (ready ||= line === 'ready');
     proc.start();
-    await waitUntil(() => ready, { what: 'the process to start' });
+    await pollUntil(() => ready, { what: 'the process to start' });
     const pid = proc.pid!;
     await proc.stop();
     assert.equal(isAlive(pid), false);
