@@ -1,17 +1,5 @@
-/** The RabbitMQ side of an order: how many messages wait in a queue, and their bodies (read without consuming). */
+/** The RabbitMQ side of an order: the bodies waiting in a queue, read without consuming them. */
 import amqp from 'amqplib';
-
-export async function queueDepth(url: string, queue: string): Promise<number> {
-  const connection = await amqp.connect(url);
-  try {
-    const channel = await connection.createChannel();
-    const { messageCount } = await channel.assertQueue(queue, { durable: true });
-    await channel.close();
-    return messageCount;
-  } finally {
-    await connection.close();
-  }
-}
 
 /** Bodies of the messages in `queue`, peeked: fetched, then requeued (nacked) so that they stay. */
 export async function peekQueue(url: string, queue: string, max = 50): Promise<string[]> {
@@ -30,17 +18,6 @@ export async function peekQueue(url: string, queue: string, max = 50): Promise<s
     for (const message of held) channel.nack(message, false, true);
     await channel.close();
     return bodies;
-  } finally {
-    await connection.close();
-  }
-}
-
-export async function deleteQueue(url: string, queue: string): Promise<void> {
-  const connection = await amqp.connect(url);
-  try {
-    const channel = await connection.createChannel();
-    await channel.deleteQueue(queue);
-    await channel.close();
   } finally {
     await connection.close();
   }

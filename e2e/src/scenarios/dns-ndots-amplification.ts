@@ -4,8 +4,8 @@
  * four A queries at the cluster DNS (three NXDOMAIN expansions first). Fix: name the host as an FQDN,
  * `myexternalserver.com.`, and roll order-service: exactly one A query.
  */
+import { deleteQueue } from '@faultline/test-support';
 import { formatQueries, queriesFor } from '../evidence/dns';
-import { deleteQueue } from '../evidence/queue';
 import { EXTERNAL_HOST, EXTERNAL_PORT, storeLab } from '../lab/labs';
 import { searchDomains } from '../lab/spec';
 import type { DnsQueryRecord, Target } from '../targets/target';
@@ -32,7 +32,7 @@ export const dnsNdotsAmplification: Scenario = {
   fix: 'EXTERNAL_SERVER_URL with `myexternalserver.com.` and a rollout: exactly 1 A query',
   targets: ['local', 'kind'],
   lab: (options) => storeLab({ rabbitmqUrl: options.rabbitmqUrl, queueName: `orders-${options.runId}` }),
-  cleanup: (options) => deleteQueue(options.rabbitmqUrl, `orders-${options.runId}`),
+  cleanup: (options) => deleteQueue(`orders-${options.runId}`, options.rabbitmqUrl),
   steps: [
     {
       phase: 'break',

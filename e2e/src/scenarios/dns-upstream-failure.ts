@@ -5,8 +5,7 @@
  * orders still succeed. Fix: restore the upstream → the order is taken and external-server got the call.
  */
 import { formatQueries, queriesFor } from '../evidence/dns';
-import { pollUntil } from '@faultline/test-support';
-import { deleteQueue } from '../evidence/queue';
+import { deleteQueue, pollUntil } from '@faultline/test-support';
 import { serviceIs, spanErrorSummary, spanText, waitForSpan } from '../evidence/spans';
 import { EXTERNAL_HOST, storeLab } from '../lab/labs';
 import { UPSTREAM_DNS_DEPLOYMENT } from '../lab/spec';
@@ -24,7 +23,7 @@ export const dnsUpstreamFailure: Scenario = {
   fix: 'restore the upstream DNS: the order is taken (201) and external-server got the call',
   targets: ['local', 'kind'],
   lab: (options) => storeLab({ rabbitmqUrl: options.rabbitmqUrl, queueName: `orders-${options.runId}`, externalTimeoutMs: 15_000 }),
-  cleanup: (options) => deleteQueue(options.rabbitmqUrl, `orders-${options.runId}`),
+  cleanup: (options) => deleteQueue(`orders-${options.runId}`, options.rabbitmqUrl),
   steps: [
     {
       phase: 'setup',

@@ -4,8 +4,8 @@
  * products still load; order-service never saw the request. Fix: targetPort 3000 → the order is taken
  * (201) and waits in the queue.
  */
-import { pollUntil } from '@faultline/test-support';
-import { deleteQueue, peekQueue } from '../evidence/queue';
+import { deleteQueue, pollUntil } from '@faultline/test-support';
+import { peekQueue } from '../evidence/queue';
 import { serviceIs, spanErrorSummary, spanText, waitForSpan } from '../evidence/spans';
 import { formatTrace } from '../evidence/trace-tree';
 import { storeLab } from '../lab/labs';
@@ -23,7 +23,7 @@ export const tcpWrongTargetPort: Scenario = {
   fix: 'targetPort 3000: the order is taken (201) and is in the queue',
   targets: ['local', 'kind'],
   lab: (options) => storeLab({ rabbitmqUrl: options.rabbitmqUrl, queueName: `orders-${options.runId}` }),
-  cleanup: (options) => deleteQueue(options.rabbitmqUrl, `orders-${options.runId}`),
+  cleanup: (options) => deleteQueue(`orders-${options.runId}`, options.rabbitmqUrl),
   steps: [
     {
       phase: 'setup',

@@ -26,8 +26,8 @@ export function uniqueQueue(prefix = 'orders-test'): string {
   return `${prefix}-${randomUUID()}`;
 }
 
-async function withChannel<T>(use: (channel: amqp.Channel) => Promise<T>): Promise<T> {
-  const connection = await amqp.connect(TEST_BROKER_URL);
+async function withChannel<T>(use: (channel: amqp.Channel) => Promise<T>, url = TEST_BROKER_URL): Promise<T> {
+  const connection = await amqp.connect(url);
   try {
     const channel = await connection.createChannel();
     channel.on('error', () => undefined); // a missing queue rejects the call; no stray 'error' event
@@ -52,6 +52,7 @@ export function drainQueue(queue: string, { keep = false } = {}): Promise<GetMes
   });
 }
 
-export async function deleteQueue(queue: string): Promise<void> {
-  await withChannel((channel) => channel.deleteQueue(queue));
+/** Deletes `queue` on the test broker, or on the broker at `url`. */
+export async function deleteQueue(queue: string, url = TEST_BROKER_URL): Promise<void> {
+  await withChannel((channel) => channel.deleteQueue(queue), url);
 }
