@@ -23,21 +23,24 @@ import {
 type ExpressRequest = IncomingMessage & { route?: { path?: unknown }; baseUrl?: string };
 
 function requestAttributes(req: IncomingMessage): Attributes {
-  const [path, query] = (req.url ?? '/').split('?', 2);
-  const [host, port] = (req.headers.host ?? '').split(':');
+  const url = req.url ?? '/';
+  const queryAt = url.indexOf('?');
+  const host = req.headers.host ?? '';
+  const portAt = host.lastIndexOf(':');
   const socket = req.socket;
-  return {
+  const attributes: Attributes = {
     'http.request.method': req.method ?? 'GET',
-    'url.path': path,
-    ...(query ? { 'url.query': query } : {}),
+    'url.path': queryAt < 0 ? url : url.slice(0, queryAt),
     'url.scheme': 'http',
-    ...(host ? { 'server.address': host } : {}),
-    'server.port': Number(port) || socket.localPort || 80,
-    ...(socket.remoteAddress ? { 'client.address': socket.remoteAddress, 'network.peer.address': socket.remoteAddress } : {}),
-    ...(socket.remotePort ? { 'network.peer.port': socket.remotePort } : {}),
-    ...(req.headers['user-agent'] ? { 'user_agent.original': req.headers['user-agent'] } : {}),
+    'server.port': (portAt > 0 && Number(host.slice(portAt + 1))) || socket.localPort || 80,
     'network.protocol.version': req.httpVersion,
   };
+  if (queryAt >= 0) attributes['url.query'] = url.slice(queryAt + 1);
+  if (host) attributes['server.address'] = portAt > 0 ? host.slice(0, portAt) : host;
+  if (socket.remoteAddress) attributes['client.address'] = attributes['network.peer.address'] = socket.remoteAddress;
+  if (socket.remotePort) attributes['network.peer.port'] = socket.remotePort;
+  if (req.headers['user-agent']) attributes['user_agent.original'] = req.headers['user-agent'];
+  return attributes;
 }
 
 /** The route template Express matched ("/orders/:id"), when it did. */
@@ -45,12 +48,13 @@ function routeOf(req: ExpressRequest): string | undefined {
   return typeof req.route?.path === 'string' ? `${req.baseUrl ?? ''}${req.route.path}` || '/' : undefined;
 }
 
-function endSpan(span: Span, req: ExpressRequest, res: ServerResponse, aborted: boolean): void {
+/** Ends the span when the response closes: after it was written, or when the client went away first. */
+function endSpan(span: Span, req: ExpressRequest, res: ServerResponse): void {
   const route = routeOf(req);
   const method = req.method ?? 'GET';
   span.updateName(route ? `${method} ${route}` : method);
   if (route) span.setAttribute('http.route', route);
-  if (aborted && !res.writableFinished) {
+  if (!res.writableFinished) {
     span.setAttribute('error.type', 'request_aborted');
     span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client closed the connection before the answer' });
   } else {
@@ -79,15 +83,9 @@ export function traceIncomingRequests(isUntraced: (url: string | undefined) => b
     if (isUntraced(req.url)) return original.call(this, event, ...args);
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
     const span = tracer.startSpan(req.method ?? 'GET', { kind: SpanKind.SERVER, attributes: requestAttributes(req) }, parent);
-    let ended = false;
-    const end = (aborted: boolean) => {
-      if (ended) return;
-      ended = true;
-      endSpan(span, req, res, aborted);
-    };
-    res.once('finish', () => end(false));
-    res.once('close', () => end(true));
-    return context.with(trace.setSpan(parent, span), () => original.call(this, event, ...args));
+    // 'close' follows 'finish' on every response, and also comes alone when the client went away.
+    res.once('close', () => endSpan(span, req, res));
+    return context.with(trace.setSpan(parent, span), original, this, event, req, res);
   }
   http.Server.prototype.emit = emit as typeof http.Server.prototype.emit;
   return () => {

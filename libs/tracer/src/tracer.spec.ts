@@ -164,6 +164,19 @@ describe('sidecar tracer (real process, real Zipkin export)', () => {
     assert.ok(!exported.some((s) => s.tags?.['url.path'] === '/api/v2/spans'), 'exports are not traced');
   });
 
+  it('ends the server span of a request whose client hung up, as an error', async () => {
+    const trace = '8888888888888888aaaaaaaaaaaaaaaa';
+    const request = http.get(`${fixtureUrl}/hold`, { headers: { 'X-B3-TraceId': trace, 'X-B3-SpanId': PARENT, 'X-B3-Sampled': '1' } });
+    request.on('error', () => undefined);
+    await pollUntil(() => output.find((l) => l.includes('"holding"') && l.includes(trace)), { what: 'the request to arrive' });
+    request.destroy();
+    const [server] = await spansOf(trace, 1);
+    assert.equal(server.name, 'GET /hold');
+    assert.equal(server.tags?.['error.type'], 'request_aborted');
+    assert.equal(server.tags?.['otel.status_code'], 'ERROR');
+    assert.equal(server.tags?.['http.response.status_code'], undefined, 'no answer was sent');
+  });
+
   it('flushes buffered spans on SIGTERM before exiting', async () => {
     const trace = '99999999999999996666666666666666';
     await get('/work', { 'X-B3-TraceId': trace, 'X-B3-SpanId': PARENT, 'X-B3-Sampled': '1' });

@@ -1,7 +1,8 @@
 /**
  * A tiny traced service for the tracer's tests, run as its own process with the tracer preloaded:
  *   node --require tsx/cjs --require libs/tracer/src/register.ts libs/tracer/src/testing/fixture-server.ts
- * GET /call?via=http|fetch calls DOWNSTREAM_URL inside a custom span; GET /work runs withSpan('work').
+ * GET /call?via=http|fetch calls DOWNSTREAM_URL inside a custom span; GET /work runs withSpan('work');
+ * GET /hold answers only after 10 s (tests hang up before).
  */
 import express from 'express';
 import http from 'node:http';
@@ -36,6 +37,11 @@ app.get('/fail', async (_req, res) => {
   } catch {
     res.status(502).json({ error: 'ECONNREFUSED' });
   }
+});
+app.get('/hold', (_req, res) => {
+  log.info('holding');
+  const timer = setTimeout(() => res.json({ held: true }), 10_000);
+  res.once('close', () => clearTimeout(timer));
 });
 app.get('/call', async (req, res) => {
   const status = await withSpan('call-downstream', () =>
