@@ -28,27 +28,41 @@ function hold(req: Request, res: Response, ms: number): Promise<boolean> {
   });
 }
 
+/** The faults that apply to this request, in the order they act. */
+async function applyFaults(
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  switches: FaultSwitches,
+  random: () => number,
+): Promise<void> {
+  const { hang, latency, error } = switches.current();
+  if (hang && routeMatches(hang.route, req.path) && random() < (hang.probability ?? 1)) {
+    switches.countInjected('hang');
+    if (!(await hold(req, res, hang.ms))) return;
+  }
+  if (latency && routeMatches(latency.route, req.path) && random() < (latency.probability ?? 1)) {
+    switches.countInjected('latency');
+    const jitter = latency.jitterMs ? (random() * 2 - 1) * latency.jitterMs : 0;
+    if (!(await hold(req, res, Math.max(0, latency.ms + jitter)))) return;
+  }
+  if (error && routeMatches(error.route, req.path) && random() < (error.rate ?? 1)) {
+    switches.countInjected('error');
+    res.status(error.status).json({
+      error: 'fault_injected',
+      message: error.message ?? `injected error fault: status ${error.status}`,
+    });
+    return;
+  }
+  next();
+}
+
 export function faultMiddleware(switches: FaultSwitches, random: () => number = Math.random): RequestHandler {
-  return async (req: Request, res: Response, next: NextFunction) => {
+  return (req: Request, res: Response, next: NextFunction) => {
     if (isNeverFaulted(req.path)) return next();
     const { hang, latency, error } = switches.current();
-    if (hang && routeMatches(hang.route, req.path) && random() < (hang.probability ?? 1)) {
-      switches.countInjected('hang');
-      if (!(await hold(req, res, hang.ms))) return;
-    }
-    if (latency && routeMatches(latency.route, req.path) && random() < (latency.probability ?? 1)) {
-      switches.countInjected('latency');
-      const jitter = latency.jitterMs ? (random() * 2 - 1) * latency.jitterMs : 0;
-      if (!(await hold(req, res, Math.max(0, latency.ms + jitter)))) return;
-    }
-    if (error && routeMatches(error.route, req.path) && random() < (error.rate ?? 1)) {
-      switches.countInjected('error');
-      res.status(error.status).json({
-        error: 'fault_injected',
-        message: error.message ?? `injected error fault: status ${error.status}`,
-      });
-      return;
-    }
-    next();
+    // Idle switches cost a property check, not a promise per request.
+    if (!hang && !latency && !error) return next();
+    return applyFaults(req, res, next, switches, random);
   };
 }
