@@ -1,5 +1,5 @@
 /** JSON log lines, one per event, carrying the active trace_id and span_id. */
-import { trace } from '@opentelemetry/api';
+import { type DiagLogger, trace } from '@opentelemetry/api';
 import { shortenTraceId } from './b3';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -53,5 +53,17 @@ export function createLogger(options: LoggerOptions): Logger {
     warn: (msg, fields) => emit('warn', msg, fields),
     error: (msg, fields) => emit('error', msg, fields),
     child: (fields) => createLogger({ ...options, fields: { ...base, ...fields } }),
+  };
+}
+
+/** OpenTelemetry's own messages (an exporter that cannot reach Zipkin, say) as log lines of the service. */
+export function diagLogger(log: Logger): DiagLogger {
+  const fields = (args: unknown[]) => ({ component: 'opentelemetry', ...(args.length ? { details: args.map(String) } : {}) });
+  return {
+    error: (message, ...args) => log.error(message, fields(args)),
+    warn: (message, ...args) => log.warn(message, fields(args)),
+    info: (message, ...args) => log.info(message, fields(args)),
+    debug: (message, ...args) => log.debug(message, fields(args)),
+    verbose: (message, ...args) => log.debug(message, fields(args)),
   };
 }

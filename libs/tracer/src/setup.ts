@@ -3,7 +3,7 @@
  * (server-spans.ts) and the outgoing http / fetch / amqplib instrumentations. It must run before the app
  * imports amqplib (see register.ts).
  */
-import { context, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -11,13 +11,13 @@ import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { hostname } from 'node:os';
 import { B3Propagation } from './b3';
 import type { PropagatorName, TracingConfig } from './config';
-import { createExporter } from './exporter';
+import { createSpanProcessor } from './exporter';
+import { createLogger, diagLogger } from './logger';
 import { createSampler } from './sampler';
 import { traceIncomingRequests } from './server-spans';
 
@@ -56,7 +56,7 @@ function isUntraced(url: string | undefined): boolean {
   return UNTRACED_PATHS.includes(path);
 }
 
-export function startTracing(config: TracingConfig, exporter = createExporter(config)): TracingHandle {
+export function startTracing(config: TracingConfig): TracingHandle {
   const existing = (globalThis as GlobalWithHandle)[HANDLE];
   if (existing) return existing;
   if (config.disabled) {
@@ -64,6 +64,7 @@ export function startTracing(config: TracingConfig, exporter = createExporter(co
     (globalThis as GlobalWithHandle)[HANDLE] = noop;
     return noop;
   }
+  diag.setLogger(diagLogger(createLogger({ service: config.serviceName, level: 'info' })), DiagLogLevel.INFO);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: config.serviceName,
@@ -73,7 +74,7 @@ export function startTracing(config: TracingConfig, exporter = createExporter(co
       ...(config.podNamespace ? { 'k8s.namespace.name': config.podNamespace } : {}),
     }),
     sampler: createSampler(config.sampler, config.samplerRatio),
-    spanProcessors: exporter ? [new BatchSpanProcessor(exporter as SpanExporter, { scheduledDelayMillis: 500 })] : [],
+    spanProcessors: [createSpanProcessor(config)].filter((p) => p !== undefined),
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
@@ -97,6 +98,7 @@ export function startTracing(config: TracingConfig, exporter = createExporter(co
       stopped ??= provider.shutdown().finally(() => {
         unregister();
         untraceIncoming();
+        diag.disable();
       });
       return stopped;
     },

@@ -1,0 +1,88 @@
+/**
+ * A finished span as one Zipkin v2 JSON object: the fields OpenTelemetry's Zipkin exporter writes
+ * (attributes as tags, otel.status_code, error, dropped counts), except that a 64-bit trace id stays 64 bits
+ * long and that the resource adds only the tags that tell instances apart (service.version,
+ * service.instance.id, k8s.*): the service name is already the localEndpoint's, and telemetry.sdk.* would
+ * repeat the same three values on every span.
+ */
+import { type Attributes, type AttributeValue, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { hrTimeToMicroseconds } from '@opentelemetry/core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { shortenTraceId } from './b3';
+
+const ZIPKIN_KIND: Partial<Record<SpanKind, string>> = {
+  [SpanKind.SERVER]: 'SERVER',
+  [SpanKind.CLIENT]: 'CLIENT',
+  [SpanKind.PRODUCER]: 'PRODUCER',
+  [SpanKind.CONSUMER]: 'CONSUMER',
+};
+
+/** Printable ASCII without `"` and `\`: written between quotes as it is (names, paths, addresses). */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+function quote(text: string): string {
+  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
+}
+
+/** Zipkin tag values are strings; OpenTelemetry's exporter writes arrays as String(value) too. */
+function tagValue(value: AttributeValue): string {
+  return typeof value === 'number' || typeof value === 'boolean' ? `"${value}"` : quote(String(value));
+}
+
+/** `"key":"value"` pairs joined by commas. */
+function tags(attributes: Attributes, keep: (key: string) => boolean = () => true): string {
+  let pairs = '';
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value === undefined || value === null || !keep(key)) continue;
+    pairs += `${pairs ? ',' : ''}${quote(key)}:${tagValue(value)}`;
+  }
+  return pairs;
+}
+
+const isInstanceTag = (key: string) => key !== 'service.name' && !key.startsWith('telemetry.sdk.');
+
+/** Every span of a provider shares its resource: its tags are written once. */
+const resourceTags = new WeakMap<object, string>();
+
+function resourceTagsOf(span: ReadableSpan): string {
+  let pairs = resourceTags.get(span.resource);
+  if (pairs === undefined) {
+    pairs = tags(span.resource.attributes, isInstanceTag);
+    resourceTags.set(span.resource, pairs);
+  }
+  return pairs;
+}
+
+function statusTags(span: ReadableSpan): string {
+  const { code, message } = span.status;
+  const pairs: string[] = [];
+  if (code !== SpanStatusCode.UNSET) pairs.push(`"otel.status_code":"${SpanStatusCode[code]}"`);
+  if (code === SpanStatusCode.ERROR && message) pairs.push(`"error":${quote(message)}`);
+  if (span.droppedAttributesCount) pairs.push(`"otel.dropped_attributes_count":"${span.droppedAttributesCount}"`);
+  if (span.droppedEventsCount) pairs.push(`"otel.dropped_events_count":"${span.droppedEventsCount}"`);
+  if (span.droppedLinksCount) pairs.push(`"otel.dropped_links_count":"${span.droppedLinksCount}"`);
+  return pairs.join(',');
+}
+
+export function zipkinJson(span: ReadableSpan, serviceName: string): string {
+  const { traceId, spanId } = span.spanContext();
+  const parentId = span.parentSpanContext?.spanId;
+  const kind = ZIPKIN_KIND[span.kind];
+  let json = `{"traceId":"${shortenTraceId(traceId)}","id":"${spanId}"`;
+  if (parentId) json += `,"parentId":"${parentId}"`;
+  json += `,"name":${quote(span.name)}`;
+  if (kind) json += `,"kind":"${kind}"`;
+  json += `,"timestamp":${Math.round(hrTimeToMicroseconds(span.startTime))}`;
+  json += `,"duration":${Math.round(hrTimeToMicroseconds(span.duration))}`;
+  json += `,"localEndpoint":{"serviceName":${quote(serviceName)}}`;
+  const pairs = [tags(span.attributes), statusTags(span), resourceTagsOf(span)].filter(Boolean);
+  json += `,"tags":{${pairs.join(',')}}`;
+  if (span.events.length) {
+    const annotations = span.events.map(
+      (event) => `{"timestamp":${Math.round(hrTimeToMicroseconds(event.time))},"value":${quote(event.name)}}`,
+    );
+    json += `,"annotations":[${annotations.join(',')}]`;
+  }
+  return `${json}}`;
+}
