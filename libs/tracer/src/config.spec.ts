@@ -9,6 +9,7 @@ describe('readTracingConfig', () => {
     assert.equal(config.sampler, 'parentbased_always_on');
     assert.equal(config.exporter, 'zipkin');
     assert.equal(config.disabled, false);
+    assert.equal(config.logLevel, 'info');
     assert.ok(Object.isFrozen(config));
   });
 
@@ -20,12 +21,14 @@ describe('readTracingConfig', () => {
       OTEL_TRACES_SAMPLER_ARG: '0.25',
       OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://zipkin:9411/api/v2/spans',
       OTEL_SDK_DISABLED: 'TRUE',
+      OTEL_LOG_LEVEL: 'WARN',
     });
     assert.equal(config.serviceName, 'svc');
     assert.deepEqual(config.propagators, ['b3', 'tracecontext']);
     assert.equal(config.samplerRatio, 0.25);
     assert.equal(config.zipkinEndpoint, 'http://zipkin:9411/api/v2/spans');
     assert.equal(config.disabled, true);
+    assert.equal(config.logLevel, 'warn');
   });
 
   it('names the variable and the allowed values when a value is wrong', () => {
@@ -36,5 +39,6 @@ describe('readTracingConfig', () => {
     });
     assert.throws(() => readTracingConfig({ OTEL_TRACES_SAMPLER_ARG: '2' }), /OTEL_TRACES_SAMPLER_ARG="2" must be a number from 0 to 1/);
     assert.throws(() => readTracingConfig({ OTEL_TRACES_SAMPLER: 'sometimes' }), /OTEL_TRACES_SAMPLER/);
+    assert.throws(() => readTracingConfig({ OTEL_LOG_LEVEL: 'loud' }), /OTEL_LOG_LEVEL="loud" is not one of: none, error, warn, info, debug/);
   });
 });

@@ -8,6 +8,8 @@ export type SamplerName =
   | 'parentbased_always_off'
   | 'parentbased_traceidratio';
 export type ExporterName = 'zipkin' | 'console' | 'none';
+/** OTEL_LOG_LEVEL: how much of the SDK's own messages (export failures, say) reach the log. */
+export type DiagLevelName = 'none' | 'error' | 'warn' | 'info' | 'debug';
 
 export interface TracingConfig {
   readonly disabled: boolean;
@@ -20,6 +22,7 @@ export interface TracingConfig {
   readonly propagators: readonly PropagatorName[];
   readonly sampler: SamplerName;
   readonly samplerRatio: number;
+  readonly logLevel: DiagLevelName;
 }
 
 const PROPAGATORS: readonly PropagatorName[] = ['b3multi', 'b3', 'tracecontext', 'none'];
@@ -32,6 +35,7 @@ const SAMPLERS: readonly SamplerName[] = [
   'parentbased_traceidratio',
 ];
 const EXPORTERS: readonly ExporterName[] = ['zipkin', 'console', 'none'];
+const DIAG_LEVELS: readonly DiagLevelName[] = ['none', 'error', 'warn', 'info', 'debug'];
 
 export class TracingConfigError extends Error {}
 
@@ -64,5 +68,6 @@ export function readTracingConfig(env: NodeJS.ProcessEnv = process.env): Tracing
     propagators: Object.freeze(propagators.length ? propagators : (['b3multi'] as PropagatorName[])),
     sampler: oneOf('OTEL_TRACES_SAMPLER', env.OTEL_TRACES_SAMPLER || 'parentbased_always_on', SAMPLERS),
     samplerRatio,
+    logLevel: oneOf('OTEL_LOG_LEVEL', (env.OTEL_LOG_LEVEL || 'info').toLowerCase(), DIAG_LEVELS),
   });
 }

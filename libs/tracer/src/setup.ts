@@ -15,8 +15,8 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { hostname } from 'node:os';
 import { B3Propagation } from './b3';
-import type { PropagatorName, TracingConfig } from './config';
-import { createSpanProcessor } from './exporter';
+import type { DiagLevelName, PropagatorName, TracingConfig } from './config';
+import { createSpanProcessor } from './span-processor';
 import { createLogger, diagLogger } from './logger';
 import { createSampler } from './sampler';
 import { traceIncomingRequests } from './server-spans';
@@ -33,6 +33,13 @@ export interface TracingHandle {
 }
 
 const HANDLE = Symbol.for('faultline.tracing');
+
+const DIAG_LEVEL: Record<Exclude<DiagLevelName, 'none'>, DiagLogLevel> = {
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+};
 type GlobalWithHandle = typeof globalThis & { [HANDLE]?: TracingHandle };
 
 export function createPropagator(names: readonly PropagatorName[]): TextMapPropagator {
@@ -64,7 +71,10 @@ export function startTracing(config: TracingConfig): TracingHandle {
     (globalThis as GlobalWithHandle)[HANDLE] = noop;
     return noop;
   }
-  diag.setLogger(diagLogger(createLogger({ service: config.serviceName, level: 'info' })), DiagLogLevel.INFO);
+  if (config.logLevel !== 'none') {
+    const log = createLogger({ service: config.serviceName, level: config.logLevel });
+    diag.setLogger(diagLogger(log), DIAG_LEVEL[config.logLevel]);
+  }
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: config.serviceName,
