@@ -20,7 +20,8 @@ describe('scenarios broken on purpose fail', () => {
     const scenario = CATALOG.find((s) => s.id === id);
     const missing = missingApps(id);
     it(`${id} with its ${skip} step skipped fails at ${failsAt}`, { skip: missing.length ? `not in the tree yet: ${missing.join(', ')}` : false, timeout: 120_000 }, async () => {
-      const result = await runScenario(scenario!, {
+      assert.ok(scenario, `no scenario ${id} in the catalog`);
+      const result = await runScenario(scenario, {
         targetName: 'local',
         createTarget: () => new LocalTarget(),
         options: SUITE_OPTIONS,

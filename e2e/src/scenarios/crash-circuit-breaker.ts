@@ -9,6 +9,7 @@ import { resilienceLab } from '../lab/labs';
 import type { Target } from '../targets/target';
 import { expect, type Scenario } from './model';
 import { call, type Call } from './resilience-requests';
+import { getService } from './services';
 
 const PER_TRY_TIMEOUT_MS = 1000;
 const BREAKER_OPEN_MS = 1500;
@@ -16,7 +17,7 @@ const BREAKER_OPEN_MS = 1500;
 const line = (c: Call) => `${c.httpStatus ?? c.result.errorCode} ${c.report?.outcome ?? ''} in ${c.durationMs} ms`;
 
 async function backendServing(target: Target): Promise<void> {
-  await pollUntil(async () => (await target.services()).find((s) => s.name === 'retry-backend')!.readyEndpoints.length > 0, {
+  await pollUntil(async () => (await getService(target, 'retry-backend')).readyEndpoints.length > 0, {
     timeoutMs: 30_000,
     intervalMs: 100,
     what: 'retry-backend to be back behind its Service',

@@ -107,9 +107,10 @@ export async function runScenario(scenario: Scenario, run: RunOptions): Promise<
         emit({ type: 'step-end', scenario, step: skipped });
         continue;
       }
-      const result = await runStep(step.phase, step.title, (evidence) =>
-        step.run({ target: target!, options, state, evidence: (source, text) => void evidence.push({ source, text }) }),
-      );
+      const result = await runStep(step.phase, step.title, (evidence) => {
+        if (!target) throw new Error('no target: the lab step passed without creating one');
+        return step.run({ target, options, state, evidence: (source, text) => void evidence.push({ source, text }) });
+      });
       if (result.status === 'failed') failure = `${step.phase}: ${result.error}`;
     }
   } finally {

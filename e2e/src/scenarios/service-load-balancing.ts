@@ -8,6 +8,7 @@ import { outcome } from '../evidence/http';
 import { resilienceLab } from '../lab/labs';
 import { serviceFqdn } from '../lab/spec';
 import { expect, type Scenario } from './model';
+import { getService } from './services';
 
 export const serviceLoadBalancing: Scenario = {
   id: 'service-load-balancing',
@@ -23,7 +24,7 @@ export const serviceLoadBalancing: Scenario = {
       phase: 'setup',
       title: 'kubectl get svc,pods: one ClusterIP, three pod IPs',
       async run({ target, evidence }) {
-        const service = (await target.services()).find((s) => s.name === 'retry-backend')!;
+        const service = await getService(target, 'retry-backend');
         const pods = await target.pods('retry-backend');
         evidence('kubectl get svc', `retry-backend ClusterIP ${service.clusterIp} port ${service.port} → endpoints ${service.readyEndpoints.map((ip) => `${ip}:${service.targetPort}`).join(', ')}`);
         evidence('kubectl get pods -o wide', pods.map((p) => `${p.name} ${p.ip}`).join('\n'));
@@ -43,7 +44,7 @@ export const serviceLoadBalancing: Scenario = {
           served.set(id, (served.get(id) ?? 0) + 1);
         }
         evidence('answers by server id', [...served].map(([id, n]) => `${id}: ${n}`).join('\n'));
-        const service = (await target.services()).find((s) => s.name === 'retry-backend')!;
+        const service = await getService(target, 'retry-backend');
         const queries = await queriesFor(target, 'cluster', 'retry-backend', since);
         const answered = queries.find((q) => q.name.toLowerCase() === `${serviceFqdn('retry-backend', target.namespace)}.` && q.rcode === 'NOERROR');
         evidence('cluster DNS /queries', formatQueries(queries, 3));

@@ -66,8 +66,8 @@ export const slowPageTrace: Scenario = {
         evidence(`trace ${traceId}`, formatTrace(spans));
         const server = spans.find((s) => s.localEndpoint?.serviceName === 'business-logic' && s.kind === 'SERVER');
         const parent = server && spans.find((s) => s.id === server.parentId);
-        expect(parent?.localEndpoint?.serviceName === 'front-end' && parent.kind === 'CLIENT', "business-logic's server span should be the child of front-end's client span (B3 headers carried the context)");
-        evidence('trace (B3 join)', `business-logic SERVER span ${server!.id} ← parent ${parent.id}, front-end CLIENT ${parent.name}`);
+        expect(server && parent?.localEndpoint?.serviceName === 'front-end' && parent.kind === 'CLIENT', "business-logic's server span should be the child of front-end's client span (B3 headers carried the context)");
+        evidence('trace (B3 join)', `business-logic SERVER span ${server.id} ← parent ${parent.id}, front-end CLIENT ${parent.name}`);
         const transformation = spans.find((s) => s.name === 'data_transformation');
         expect(transformation, 'a data_transformation span should be in the trace');
         const total = traceDuration(spans);

@@ -10,6 +10,7 @@ import { serviceIs, spanErrorSummary, spanText, waitForSpan } from '../evidence/
 import { formatTrace } from '../evidence/trace-tree';
 import { storeLab } from '../lab/labs';
 import { expect, type Scenario } from './model';
+import { getService } from './services';
 import { listProducts, placeOrder, shown } from './store-requests';
 
 const PLAIN_PRODUCT = 1;
@@ -49,7 +50,7 @@ export const tcpWrongTargetPort: Scenario = {
       async run({ target, state, evidence }) {
         await target.setServicePorts('order-service', { targetPort: 3001 });
         state.brokenAt = Date.now();
-        const service = (await target.services()).find((s) => s.name === 'order-service')!;
+        const service = await getService(target, 'order-service');
         const pods = await target.pods('order-service');
         evidence('kubectl get svc,pod', `Service order-service ${service.clusterIp}:${service.port} → targetPort ${service.targetPort}; pod ${pods[0].name} listens on ${pods[0].ip}:${pods[0].port}`);
       },
@@ -84,7 +85,7 @@ export const tcpWrongTargetPort: Scenario = {
       title: 'edit the order-service Service back: targetPort 3000',
       async run({ target, evidence }) {
         await target.setServicePorts('order-service', { targetPort: 3000 });
-        const service = (await target.services()).find((s) => s.name === 'order-service')!;
+        const service = await getService(target, 'order-service');
         evidence('kubectl get svc', `Service order-service ${service.clusterIp}:${service.port} → targetPort ${service.targetPort}`);
       },
     },

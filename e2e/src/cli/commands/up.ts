@@ -49,7 +49,9 @@ export async function up(args: ParsedArgs): Promise<number> {
   const readyMs = Date.now() - started;
   const services = await target.services();
   const pods = await target.pods();
-  writeState({ pid: process.pid, startedAt: new Date().toISOString(), adminToken: target.adminToken, zipkinUrl: target.zipkinUrl!, services, pods });
+  const zipkinUrl = target.zipkinUrl;
+  if (!zipkinUrl) throw new Error('the lab started without its Zipkin receiver');
+  writeState({ pid: process.pid, startedAt: new Date().toISOString(), adminToken: target.adminToken, zipkinUrl, services, pods });
   const memory = await target.memory();
   const lines = [
     `lab ready in ${(readyMs / 1000).toFixed(1)} s: ${pods.length} pods, ${services.length} Services`,
@@ -60,7 +62,7 @@ export async function up(args: ParsedArgs): Promise<number> {
     'Pods:',
     ...pods.map((p) => `  ${p.name.padEnd(24)} http://${p.ip}:${p.port}  pid ${p.pid}`),
     '',
-    `Zipkin API:   ${target.zipkinUrl}/api/v2/traces`,
+    `Zipkin API:   ${zipkinUrl}/api/v2/traces`,
     `Cluster DNS:  ${target.addressPlan.clusterDnsIp}:10053 (dig @${target.addressPlan.clusterDnsIp} -p 10053 product-service.default.svc.cluster.local)`,
     `Admin token:  ${target.adminToken} (or use \`npx faultline fault get <deployment>\`)`,
     `Memory (RSS): ${mb(memory.totalBytes)} for the whole lab`,

@@ -85,7 +85,6 @@ export class ServiceProxy {
 
   /** Changes port/targetPort (as `kubectl apply` of an edited Service would) and re-probes. */
   async update(ports: { port?: number; targetPort?: number }): Promise<void> {
-    const portChanged = ports.port !== undefined && ports.port !== this.port;
     if (ports.targetPort !== undefined && ports.targetPort !== this.targetPort) {
       this.targetPort = ports.targetPort;
       // The edited Service starts clean, as a freshly applied manifest would: connections it carried
@@ -93,9 +92,9 @@ export class ServiceProxy {
       for (const socket of this.sockets) socket.destroy();
       this.sockets.clear();
     }
-    if (portChanged) {
+    if (ports.port !== undefined && ports.port !== this.port) {
       await this.closeListener();
-      this.port = ports.port!;
+      this.port = ports.port;
     }
     await this.refresh();
   }

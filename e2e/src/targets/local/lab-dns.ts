@@ -38,5 +38,11 @@ export function upstreamRecords(lab: LabSpec, podIps: ReadonlyMap<string, string
 
 /** The cluster DNS's records: every Service's name in the cluster domain → its ClusterIP. */
 export function clusterRecords(services: readonly ServiceSpec[], clusterIps: ReadonlyMap<string, string>): Record<string, string[]> {
-  return Object.fromEntries(services.map((s) => [serviceFqdn(s.name), [clusterIps.get(s.name)!]]));
+  return Object.fromEntries(
+    services.map((s) => {
+      const ip = clusterIps.get(s.name);
+      if (!ip) throw new Error(`cluster DNS record ${serviceFqdn(s.name)}: no ClusterIP for Service ${s.name}`);
+      return [serviceFqdn(s.name), [ip]];
+    }),
+  );
 }

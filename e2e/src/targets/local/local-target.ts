@@ -117,8 +117,8 @@ export class LocalTarget implements Target {
     this.zipkin = await startZipkinReceiver({ host: this.plan.zipkinIp, port: ZIPKIN_PORT });
     this.workdir = mkdtempSync(path.join(tmpdir(), 'faultline-lab-'));
 
-    const podIps = new Map<string, string[]>();
-    for (const spec of lab.deployments) podIps.set(spec.name, Array.from({ length: spec.replicas ?? 1 }, () => this.plan.allocatePodIp()));
+    const placed = lab.deployments.map((spec) => ({ spec, ips: Array.from({ length: spec.replicas ?? 1 }, () => this.plan.allocatePodIp()) }));
+    const podIps = new Map(placed.map(({ spec, ips }) => [spec.name, ips]));
     const clusterIps = new Map(lab.services.map((service) => [service.name, this.plan.allocateClusterIp()]));
 
     if (withDns) {
@@ -138,13 +138,15 @@ export class LocalTarget implements Target {
       });
       await this.dnsService.start();
     }
-    await Promise.all(lab.deployments.map((spec) => this.startDeployment(spec, podIps.get(spec.name)!)));
+    await Promise.all(placed.map(({ spec, ips }) => this.startDeployment(spec, ips)));
 
     for (const service of lab.services) {
       if (!this.deployments.has(service.selector)) throw new Error(`Service ${service.name}: no deployment ${service.selector}`);
+      const clusterIp = clusterIps.get(service.name);
+      if (!clusterIp) throw new Error(`Service ${service.name}: no ClusterIP allocated`);
       const proxy = new ServiceProxy({
         name: service.name,
-        clusterIp: clusterIps.get(service.name)!,
+        clusterIp,
         port: service.port,
         targetPort: service.targetPort,
         endpoints: () => this.deployments.get(service.selector)?.pods.map((pod) => pod.ip) ?? [],
@@ -157,6 +159,8 @@ export class LocalTarget implements Target {
 
   /** A pod's environment: the lab's settings, then its Deployment's. Every pod but the DNS servers resolves like a pod. */
   private podEnv(spec: DeploymentSpec, ip: string): Record<string, string> {
+    const { zipkin, workdir } = this;
+    if (!zipkin || !workdir) throw new Error(`pod of ${spec.name}: the lab has no Zipkin receiver or working directory yet (start() first)`);
     const resolvesLikePod = this.resolvConf !== undefined && spec.app !== 'dns-server';
     return {
       ADMIN_TOKEN: this.adminToken,
@@ -164,11 +168,11 @@ export class LocalTarget implements Target {
       SHUTDOWN_TIMEOUT_MS: '2000',
       OTEL_SERVICE_NAME: spec.serviceName ?? spec.app,
       OTEL_TRACES_EXPORTER: 'zipkin',
-      OTEL_EXPORTER_ZIPKIN_ENDPOINT: this.zipkin!.spansEndpoint,
+      OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint,
       OTEL_PROPAGATORS: 'b3multi',
       POD_NAMESPACE: this.namespace,
       ...(spec.app === 'dns-server' ? { DNS_HOST: ip } : {}),
-      ...(resolvesLikePod ? { RESOLV_CONF: path.join(this.workdir!, 'resolv.conf') } : {}),
+      ...(resolvesLikePod ? { RESOLV_CONF: path.join(workdir, 'resolv.conf') } : {}),
       ...spec.env,
     };
   }

@@ -49,7 +49,8 @@ describe('SupervisedProcess', () => {
     proc.options.onLine = (line) => void (ready ||= line === 'ready');
     proc.start();
     await pollUntil(() => ready, { what: 'the process to start' });
-    const pid = proc.pid!;
+    const pid = proc.pid;
+    assert.ok(pid !== undefined, 'the started process has a pid');
     await proc.stop();
     assert.equal(isAlive(pid), false);
     assert.equal(proc.restarts, 0);

@@ -61,7 +61,7 @@ export class SupervisedProcess extends EventEmitter {
     this.child = child;
     this.startedAt = Date.now();
     for (const stream of ['stdout', 'stderr'] as const) {
-      const lines = createInterface({ input: child[stream]! });
+      const lines = createInterface({ input: child[stream] });
       lines.on('line', (line) => this.options.onLine?.(line, stream));
     }
     child.once('error', (error) => {
