@@ -5,7 +5,7 @@
  *   (kind/values.yaml, the release's image settings, the lab's apps, replicas, env and Service ports);
  *   stop(): clears the faults it set, `helm rollback` to the revision found at start, ends port-forwards;
  * - Services are reached with `kubectl port-forward`, pods' admin and metrics through a forward per pod,
- *   podRequest with `kubectl exec` of curl in a probe pod;
+ *   podRequest with `kubectl exec` of curl in a probe pod (probe-pod.ts);
  * - logs from `kubectl logs --prefix --timestamps`, traces from the chart's Zipkin API, the cluster DNS
  *   evidence from CoreDNS's `log` plugin lines, the upstream's from the dns-server's GET /queries.
  */
@@ -13,17 +13,21 @@ import path from 'node:path';
 import type { ZipkinSpan } from '@faultline/zipkin-receiver';
 import { httpRequest, type HttpResult, type RequestOptions } from '../../evidence/http';
 import { FAULTS_PATH, faultRequest, faultsOf } from '../fault-admin';
+import { DNS_QUERIES_PATH, dnsQueriesOf, memoryOf, metricsBodies } from '../pod-evidence';
 import { pollUntil } from '@faultline/test-support';
 import type { LabSpec } from '../../lab/spec';
 import { WORKSPACE_ROOT } from '../local/paths';
 import type { DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodInfo, ServiceInfo, Target, TraceFilter } from '../target';
 import { assertClusterReachable } from './cluster-check';
-import { CommandError, type CommandRunner, commandLine, ProcessCommandRunner, runJson } from './command-runner';
-import { httpPortIndex, type KubeEndpointSlice, type KubeList, type KubePod, type KubeService, parseTopPods, slicePorts, toPodInfos, toServiceInfo } from './kube-objects';
+import { type CommandRunner, ProcessCommandRunner, runJson } from './command-runner';
+import { type KubeEndpointSlice, type KubeList, type KubePod, type KubeService, parseTopPods, toPodInfos, toServiceInfo } from './kube-objects';
 import { AUTH_INGRESS_HOST, type AuthIngressMapping, authIngressMapping } from './auth-ingress-values';
 import { labValues, UPSTREAM_DNS_DEPLOYMENT } from './lab-values';
-import { parseCorednsLog, parseKubectlLogs } from './log-lines';
-import { curlArgs, curlBody, DEFAULT_PROBE_IMAGE, parseCurlOutput, PROBE_POD, probePodManifest, remoteExitCode } from './pod-curl';
+import { kubectlSinceTime, parseCorednsLog, parseKubectlLogs } from './log-lines';
+import { zipkinTrace, zipkinTraces } from './zipkin-api';
+import { DEFAULT_PROBE_IMAGE } from './pod-curl';
+import { ProbePod } from './probe-pod';
+import { patchServicePorts } from './service-ports';
 import { PortForward } from './port-forward';
 import { KindClusterDns } from './kind-cluster-dns';
 import { KindIngress } from './kind-ingress';
@@ -71,7 +75,7 @@ export class KindTarget implements Target {
   private readonly ingressServices = new Set<string>();
   private zipkin: PortForward | undefined;
   private readonly podForwards: PodForwards;
-  private probeReady: Promise<void> | undefined;
+  private readonly probe: ProbePod;
   private readonly faulted = new Set<string>();
   private stopped: Promise<void> | undefined;
   /** ingress-nginx and the canary Ingress pair of the chart (canary-split). */
@@ -102,6 +106,7 @@ export class KindTarget implements Target {
       since: () => this.startedAt,
     });
     this.podForwards = new PodForwards(this.runner, this.kubectl([]));
+    this.probe = new ProbePod(this.runner, this.kubectl([]), options.probeImage ?? DEFAULT_PROBE_IMAGE);
   }
 
   /** kubectl arguments: context and namespace first. */
@@ -178,24 +183,8 @@ export class KindTarget implements Target {
     return this.ingressServices.has(service) ? { host: AUTH_INGRESS_HOST } : undefined;
   }
 
-  private ensureProbePod(): Promise<void> {
-    this.probeReady ??= (async () => {
-      await this.runner.run('kubectl', this.kubectl(['apply', '-f', '-']), { input: probePodManifest(this.options.probeImage ?? DEFAULT_PROBE_IMAGE) });
-      await this.runner.run('kubectl', this.kubectl(['wait', '--for=condition=Ready', `pod/${PROBE_POD}`, '--timeout=120s']), { timeoutMs: 130_000 });
-    })();
-    return this.probeReady;
-  }
-
-  async podRequest(url: string, options: RequestOptions = {}): Promise<HttpResult> {
-    await this.ensureProbePod();
-    const body = curlBody(options);
-    const args = this.kubectl(['exec', ...(body !== undefined ? ['-i'] : []), PROBE_POD, '--', ...curlArgs(url, options)]);
-    const started = performance.now();
-    const result = await this.runner.run('kubectl', args, { input: body, allowFailure: true, timeoutMs: (options.timeoutMs ?? 10_000) + 15_000 });
-    const durationMs = Math.round(performance.now() - started);
-    const curlExit = result.code === 0 ? 0 : remoteExitCode(result.stderr);
-    if (curlExit === undefined) throw new CommandError(commandLine('kubectl', args), result, `exit code ${result.code}: ${result.stderr.trim()}`);
-    return parseCurlOutput(url, result.stdout, result.stderr, curlExit, durationMs);
+  podRequest(url: string, options: RequestOptions = {}): Promise<HttpResult> {
+    return this.probe.request(url, options);
   }
 
   private async getServices(): Promise<{ services: KubeService[]; slices: KubeEndpointSlice[] }> {
@@ -221,30 +210,7 @@ export class KindTarget implements Target {
 
   async setServicePorts(service: string, ports: { port?: number; targetPort?: number }): Promise<void> {
     if (!this.serviceForwards.has(service)) this.serviceUrl(service);
-    const current = await runJson<KubeService>(this.runner, 'kubectl', this.kubectl(['get', 'service', service, '-o', 'json']));
-    const index = httpPortIndex(current);
-    const patch = [
-      ...(ports.port !== undefined ? [{ op: 'replace', path: `/spec/ports/${index}/port`, value: ports.port }] : []),
-      ...(ports.targetPort !== undefined ? [{ op: 'replace', path: `/spec/ports/${index}/targetPort`, value: ports.targetPort }] : []),
-    ];
-    if (!patch.length) return;
-    await this.runner.run('kubectl', this.kubectl(['patch', 'service', service, '--type=json', '-p', JSON.stringify(patch)]));
-    if (ports.targetPort !== undefined) {
-      // kube-proxy programs the new port from the EndpointSlices: wait until they carry it.
-      const name = current.spec.ports?.[index].name ?? 'http';
-      await pollUntil(
-        async () => {
-          const slices = await runJson<KubeList<KubeEndpointSlice>>(
-            this.runner,
-            'kubectl',
-            this.kubectl(['get', 'endpointslices', '-l', `kubernetes.io/service-name=${service}`, '-o', 'json']),
-          );
-          const seen = slicePorts(service, slices.items, name);
-          return seen.length > 0 && seen.every((p) => p === ports.targetPort);
-        },
-        { timeoutMs: 15_000, intervalMs: 250, what: `the EndpointSlices of ${service} to send to port ${ports.targetPort}` },
-      );
-    }
+    await patchServicePorts(this.runner, this.kubectl([]), service, ports);
     if (ports.port !== undefined) await this.serviceForwards.get(service)?.reconnect();
   }
 
@@ -299,8 +265,7 @@ export class KindTarget implements Target {
       '--timestamps',
       '--tail=-1',
       '--max-log-requests=20',
-      // Whole seconds: kubectl's --since-time; the exact cut is made below.
-      `--since-time=${new Date(Math.floor(since / 1000) * 1000).toISOString().replace('.000Z', 'Z')}`,
+      `--since-time=${kubectlSinceTime(since)}`, // the exact cut is made below
     ];
     const result = await this.runner.run('kubectl', this.kubectl(args));
     return parseKubectlLogs(result.stdout, deployment).filter((line) => line.at >= since && (!options.match || options.match(line)));
@@ -319,29 +284,16 @@ export class KindTarget implements Target {
     return this.zipkin.url;
   }
 
-  async traces(filter: TraceFilter = {}): Promise<ZipkinSpan[][]> {
-    const query = new URLSearchParams({ limit: String(filter.limit ?? 500) });
-    if (filter.serviceName) query.set('serviceName', filter.serviceName);
-    if (filter.spanName) query.set('spanName', filter.spanName);
-    if (filter.minDuration) query.set('minDuration', String(filter.minDuration));
-    const result = await httpRequest(`${this.zipkinUrl()}/api/v2/traces?${query}`, { timeoutMs: 10_000 });
-    if (result.status !== 200) throw new Error(`Zipkin GET /api/v2/traces: ${result.status ?? result.errorCode} ${result.body.slice(0, 200)}`);
-    return JSON.parse(result.body) as ZipkinSpan[][];
+  traces(filter: TraceFilter = {}): Promise<ZipkinSpan[][]> {
+    return zipkinTraces(this.zipkinUrl(), filter);
   }
 
-  async trace(traceId: string): Promise<ZipkinSpan[] | undefined> {
-    const result = await httpRequest(`${this.zipkinUrl()}/api/v2/trace/${encodeURIComponent(traceId)}`, { timeoutMs: 10_000 });
-    if (result.status === 404) return undefined;
-    if (result.status !== 200) throw new Error(`Zipkin GET /api/v2/trace/${traceId}: ${result.status ?? result.errorCode}`);
-    return JSON.parse(result.body) as ZipkinSpan[];
+  trace(traceId: string): Promise<ZipkinSpan[] | undefined> {
+    return zipkinTrace(this.zipkinUrl(), traceId);
   }
 
   async scrapeMetrics(deployment: string): Promise<string[]> {
-    const results = await this.eachPod(deployment, '/metrics');
-    return results.map((r) => {
-      if (r.status !== 200) throw new Error(`scraping ${deployment}: ${r.status ?? r.errorCode}`);
-      return r.body;
-    });
+    return metricsBodies(await this.eachPod(deployment, '/metrics'), deployment);
   }
 
   /**
@@ -351,13 +303,10 @@ export class KindTarget implements Target {
    */
   async dnsQueries(role: DnsRole): Promise<DnsQueryRecord[]> {
     if (role === 'upstream') {
-      const [result] = await this.eachPod(UPSTREAM_DNS_DEPLOYMENT, '/queries?limit=2000');
-      if (result.status !== 200) throw new Error(`GET /queries on the upstream DNS: ${result.status ?? result.errorCode}`);
-      const json = result.json as DnsQueryRecord[] | { queries: DnsQueryRecord[] };
-      return Array.isArray(json) ? json : json.queries;
+      const [result] = await this.eachPod(UPSTREAM_DNS_DEPLOYMENT, DNS_QUERIES_PATH);
+      return dnsQueriesOf(result, role);
     }
-    const since = new Date(Math.floor(this.startedAt / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-    const args = ['logs', '-l', 'k8s-app=kube-dns', '--prefix', '--timestamps', '--tail=-1', `--since-time=${since}`];
+    const args = ['logs', '-l', 'k8s-app=kube-dns', '--prefix', '--timestamps', '--tail=-1', `--since-time=${kubectlSinceTime(this.startedAt)}`];
     const result = await this.runner.run('kubectl', this.kubectl(args, this.options.dnsNamespace ?? 'kube-system'));
     return parseCorednsLog(result.stdout);
   }
@@ -372,8 +321,7 @@ export class KindTarget implements Target {
     if (result.code !== 0) {
       throw new Error(`memory: unavailable on this cluster (kubectl top pods needs metrics-server): ${result.stderr.trim().split('\n')[0]}`);
     }
-    const byPod = parseTopPods(result.stdout);
-    return { totalBytes: Object.values(byPod).reduce((a, b) => a + b, 0), byPod };
+    return memoryOf(parseTopPods(result.stdout));
   }
 
   stop(): Promise<void> {
@@ -391,9 +339,7 @@ export class KindTarget implements Target {
       await this.podForwards.stopAll();
       await attempt('ingress', () => this.ingress.stop());
       await Promise.all([...this.serviceForwards.values(), ...(this.zipkin ? [this.zipkin] : [])].map((f) => f.stop()));
-      if (this.probeReady) {
-        await attempt('deleting the probe pod', () => this.runner.run('kubectl', this.kubectl(['delete', 'pod', PROBE_POD, '--ignore-not-found', '--wait=false'])));
-      }
+      await attempt('deleting the probe pod', () => this.probe.delete());
       // Back to the release as it was, which also undoes kubectl edits (Service ports, env) of chart fields.
       await attempt('helm rollback', () => this.helm.rollback());
       this.helm.cleanUp();

@@ -67,3 +67,8 @@ export function parseCorednsLog(text: string): DnsQueryRecord[] {
   }
   return records.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
 }
+
+/** kubectl's --since-time takes whole seconds: the second `ms` falls in (callers cut the rest themselves). */
+export function kubectlSinceTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}

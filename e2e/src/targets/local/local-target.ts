@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { startZipkinReceiver, type RunningZipkinReceiver, type ZipkinSpan } from '@faultline/zipkin-receiver';
 import { httpRequest, type HttpResult, type RequestOptions } from '../../evidence/http';
 import { FAULTS_PATH, faultRequest, faultsOf } from '../fault-admin';
+import { DNS_QUERIES_PATH, dnsQueriesOf, memoryOf, metricsBodies } from '../pod-evidence';
 import { CLUSTER_DNS_DEPLOYMENT, type DeploymentSpec, type LabSpec, NAMESPACE, SEARCH_DOMAINS, UPSTREAM_DNS_DEPLOYMENT } from '../../lab/spec';
 import type { DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodInfo, ServiceInfo, Target, TraceFilter } from '../target';
 import { ingressAddress, LocalIngressController } from './ingress';
@@ -326,18 +327,12 @@ export class LocalTarget implements Target {
 
   async scrapeMetrics(deployment: string): Promise<string[]> {
     const results = await Promise.all(this.deployment(deployment).pods.map((pod) => httpRequest(`${pod.url}/metrics`, { timeoutMs: 3_000 })));
-    return results.map((r) => {
-      if (r.status !== 200) throw new Error(`scraping ${deployment}: ${r.status ?? r.errorCode}`);
-      return r.body;
-    });
+    return metricsBodies(results, deployment);
   }
 
   async dnsQueries(role: DnsRole): Promise<DnsQueryRecord[]> {
     const pod = this.deployment(role === 'cluster' ? CLUSTER_DNS_DEPLOYMENT : UPSTREAM_DNS_DEPLOYMENT).pods[0];
-    const result = await httpRequest(`${pod.url}/queries?limit=2000`, { timeoutMs: 3_000 });
-    if (result.status !== 200) throw new Error(`GET /queries on the ${role} DNS: ${result.status ?? result.errorCode}`);
-    const json = result.json as DnsQueryRecord[] | { queries: DnsQueryRecord[] };
-    return Array.isArray(json) ? json : json.queries;
+    return dnsQueriesOf(await httpRequest(`${pod.url}${DNS_QUERIES_PATH}`, { timeoutMs: 3_000 }), role);
   }
 
   async restarts(deployment: string): Promise<number> {
@@ -349,7 +344,7 @@ export class LocalTarget implements Target {
     for (const deployment of this.deployments.values()) {
       for (const pod of deployment.pods) if (pod.supervised.pid) byPod[pod.name] = rssBytes(pod.supervised.pid);
     }
-    return { totalBytes: Object.values(byPod).reduce((a, b) => a + b, 0), byPod };
+    return memoryOf(byPod);
   }
 
   /** PIDs of every pod process (for the state file of `faultline up`). */
