@@ -30,7 +30,8 @@ import { rssBytes } from './memory';
 import { AddressPlan, DNS_PORT, freeAddressPlan, ZIPKIN_PORT } from './net';
 import { isBuilt } from './paths';
 import { Pod } from './pod';
-import { PodNameResolver, type ResolvConf, resolvConfText } from './pod-dns';
+import { type ResolvConf, requestLikePod, resolvConfText } from './pod-dns';
+import { podEnv } from './pod-env';
 
 export interface LocalTargetOptions {
   /** Address block N (127.N.x.y); a free random one when omitted. */
@@ -158,24 +159,16 @@ export class LocalTarget implements Target {
     }
   }
 
-  /** A pod's environment: the lab's settings, then its Deployment's. Every pod but the DNS servers resolves like a pod. */
+  /** A pod's environment: the lab's settings, then its Deployment's (see pod-env.ts). */
   private podEnv(spec: DeploymentSpec, ip: string): Record<string, string> {
     const { zipkin, workdir } = this;
     if (!zipkin || !workdir) throw new Error(`pod of ${spec.name}: the lab has no Zipkin receiver or working directory yet (start() first)`);
-    const resolvesLikePod = this.resolvConf !== undefined && spec.app !== 'dns-server';
-    return {
-      ADMIN_TOKEN: this.adminToken,
-      LOG_LEVEL: 'info',
-      SHUTDOWN_TIMEOUT_MS: '2000',
-      OTEL_SERVICE_NAME: spec.serviceName ?? spec.app,
-      OTEL_TRACES_EXPORTER: 'zipkin',
-      OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint,
-      OTEL_PROPAGATORS: 'b3multi',
-      POD_NAMESPACE: this.namespace,
-      ...(spec.app === 'dns-server' ? { DNS_HOST: ip } : {}),
-      ...(resolvesLikePod ? { RESOLV_CONF: path.join(workdir, 'resolv.conf') } : {}),
-      ...spec.env,
-    };
+    return podEnv(spec, ip, {
+      adminToken: this.adminToken,
+      namespace: this.namespace,
+      zipkinSpansEndpoint: zipkin.spansEndpoint,
+      resolvConfPath: this.resolvConf ? path.join(workdir, 'resolv.conf') : undefined,
+    });
   }
 
   /** Starts one pod of `spec` on each address; a pod that exits re-probes the Services in front of it. */
@@ -245,16 +238,7 @@ export class LocalTarget implements Target {
   }
 
   async podRequest(url: string, options: RequestOptions = {}): Promise<HttpResult> {
-    if (!this.resolvConf) return httpRequest(url, options);
-    const host = new URL(url).hostname;
-    const started = performance.now();
-    try {
-      const address = await new PodNameResolver(this.resolvConf).lookup(host);
-      return await httpRequest(url, { ...options, connectTo: address });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'EDNS';
-      return { url, headers: {}, body: '', durationMs: Math.round(performance.now() - started), errorCode: code, errorMessage: (error as Error).message };
-    }
+    return this.resolvConf ? requestLikePod(this.resolvConf, url, options) : httpRequest(url, options);
   }
 
   async services(): Promise<ServiceInfo[]> {

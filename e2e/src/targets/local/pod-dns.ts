@@ -5,6 +5,7 @@
  */
 import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { httpRequest, type HttpResult, type RequestOptions } from '../../evidence/http';
 
 export interface ResolvConf {
   nameserver: string;
@@ -46,5 +47,17 @@ export class PodNameResolver {
       }
     }
     throw lastError ?? Object.assign(new Error(`cannot resolve ${name}`), { code: 'ENOTFOUND' });
+  }
+}
+
+/** An HTTP request from "inside a pod": the host name resolved through `conf` first; a failed lookup is the result's error. */
+export async function requestLikePod(conf: ResolvConf, url: string, options: RequestOptions = {}): Promise<HttpResult> {
+  const started = performance.now();
+  try {
+    const address = await new PodNameResolver(conf).lookup(new URL(url).hostname);
+    return await httpRequest(url, { ...options, connectTo: address });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EDNS';
+    return { url, headers: {}, body: '', durationMs: Math.round(performance.now() - started), errorCode: code, errorMessage: (error as Error).message };
   }
 }
