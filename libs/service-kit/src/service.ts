@@ -61,13 +61,16 @@ export interface CreateOptions {
 
 /**
  * express.json, continuing in the request's trace context: the parser finishes in the request stream's
- * 'end' event, which runs outside the context the request started in.
+ * 'end' event, which runs outside the context the request started in. A request without a body is passed
+ * on at once, still inside its context.
  */
 function jsonBodies(limit: number): RequestHandler {
   const parse = express.json({ limit });
   return (req, res, next) => {
     const active = context.active();
-    parse(req, res, (error?: unknown) => context.with(active, () => next(error)));
+    let parsing = true;
+    parse(req, res, (error?: unknown) => (parsing ? next(error) : context.with(active, next, undefined, error)));
+    parsing = false;
   };
 }
 

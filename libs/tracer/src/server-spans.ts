@@ -85,7 +85,11 @@ export function traceIncomingRequests(isUntraced: (url: string | undefined) => b
     const span = tracer.startSpan(req.method ?? 'GET', { kind: SpanKind.SERVER, attributes: requestAttributes(req) }, parent);
     // 'close' follows 'finish' on every response, and also comes alone when the client went away.
     res.once('close', () => endSpan(span, req, res));
-    return context.with(trace.setSpan(parent, span), original, this, event, req, res);
+    return context.with(trace.setSpan(parent, span), emitRequest, undefined, this, req, res);
+  }
+  // A plain function, so that the context manager need not bind one to the server for every request.
+  function emitRequest(server: http.Server, req: IncomingMessage, res: ServerResponse): boolean {
+    return original.call(server, 'request', req, res);
   }
   http.Server.prototype.emit = emit as typeof http.Server.prototype.emit;
   return () => {

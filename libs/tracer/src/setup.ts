@@ -16,6 +16,7 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 import { hostname } from 'node:os';
 import { B3Propagation } from './b3';
 import type { DiagLevelName, PropagatorName, TracingConfig } from './config';
+import { PooledIdGenerator } from './id-generator';
 import { createSpanProcessor } from './span-processor';
 import { createLogger, diagLogger } from './logger';
 import { createSampler } from './sampler';
@@ -58,9 +59,12 @@ export function createPropagator(names: readonly PropagatorName[]): TextMapPropa
   return new CompositePropagator({ propagators });
 }
 
+const untracedPaths = new Set(UNTRACED_PATHS);
+
 function isUntraced(url: string | undefined): boolean {
-  const path = (url ?? '').split('?')[0];
-  return UNTRACED_PATHS.includes(path);
+  if (!url) return false;
+  const queryAt = url.indexOf('?');
+  return untracedPaths.has(queryAt < 0 ? url : url.slice(0, queryAt));
 }
 
 export function startTracing(config: TracingConfig): TracingHandle {
@@ -84,6 +88,7 @@ export function startTracing(config: TracingConfig): TracingHandle {
       ...(config.podNamespace ? { 'k8s.namespace.name': config.podNamespace } : {}),
     }),
     sampler: createSampler(config.sampler, config.samplerRatio),
+    idGenerator: new PooledIdGenerator(),
     spanProcessors: [createSpanProcessor(config)].filter((p) => p !== undefined),
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();

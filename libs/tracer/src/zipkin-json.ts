@@ -18,10 +18,29 @@ const ZIPKIN_KIND: Partial<Record<SpanKind, string>> = {
 };
 
 /** Printable ASCII without `"` and `\`: written between quotes as it is (names, paths, addresses). */
-const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+function isPlain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return false;
+  }
+  return true;
+}
 
 function quote(text: string): string {
-  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
+  return isPlain(text) ? `"${text}"` : JSON.stringify(text);
+}
+
+/** Attribute keys repeat on every span: each is quoted once (up to a bound, against unbounded key sets). */
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 1024;
+
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = quote(key);
+    if (quotedKeys.size < MAX_QUOTED_KEYS) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 /** Zipkin tag values are strings; OpenTelemetry's exporter writes arrays as String(value) too. */
@@ -35,7 +54,7 @@ function tags(attributes: Attributes, keep: (key: string) => boolean = () => tru
   for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined || value === null || !keep(key)) continue;
-    pairs += `${pairs ? ',' : ''}${quote(key)}:${tagValue(value)}`;
+    pairs += `${pairs ? ',' : ''}${quoteKey(key)}:${tagValue(value)}`;
   }
   return pairs;
 }
