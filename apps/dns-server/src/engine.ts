@@ -61,6 +61,15 @@ interface Result {
   forward_error?: string;
 }
 
+/**
+ * Resolves once `ms` have passed by the process clock. A timer alone can fire up to a millisecond early (it
+ * counts from the event loop's cached time), and a delay fault promises at least its delay.
+ */
+async function waitAtLeast(ms: number): Promise<void> {
+  const until = process.hrtime.bigint() + BigInt(Math.ceil(ms * 1e6));
+  for (let left = ms; left > 0; left = Number(until - process.hrtime.bigint()) / 1e6) await delay(Math.ceil(left));
+}
+
 export class DnsEngine {
   private nextForwarder = 0;
   private nextRotation = 0;
@@ -138,7 +147,7 @@ export class DnsEngine {
     if (fault) {
       faults.countInjected('dns');
       if (fault.action === 'drop') return { rcode: null, answers: [], fault: 'drop' };
-      if (fault.delayMs) await delay(fault.delayMs);
+      if (fault.delayMs) await waitAtLeast(fault.delayMs);
       if (fault.action !== 'delay') {
         const rcode = fault.action.toUpperCase() as Rcode;
         const authoritative = rcode === 'NXDOMAIN';
