@@ -36,6 +36,10 @@ interface Variant {
   warmUpRequests: number;
 }
 
+function variant(label: string, env: Record<string, string>): Variant {
+  return { label, env, requests: [], p99: [], errors: 0, cpuSeconds: 0, served: 0, warmUpRequests: 0 };
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
@@ -130,17 +134,12 @@ async function startZipkinProcess(): Promise<{ spansEndpoint: string; stop(): Pr
 
 async function main(): Promise<void> {
   const zipkin = await startZipkinProcess();
-  const traced: Variant = {
-    label: 'instrumented',
-    env: { OTEL_SERVICE_NAME: 'product-service', OTEL_TRACES_SAMPLER: 'always_on', OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint },
-    requests: [],
-    p99: [],
-    errors: 0,
-    cpuSeconds: 0,
-    served: 0,
-    warmUpRequests: 0,
-  };
-  const bare: Variant = { label: 'OTEL_SDK_DISABLED', env: { OTEL_SDK_DISABLED: 'true' }, requests: [], p99: [], errors: 0, cpuSeconds: 0, served: 0, warmUpRequests: 0 };
+  const traced = variant('instrumented', {
+    OTEL_SERVICE_NAME: 'product-service',
+    OTEL_TRACES_SAMPLER: 'always_on',
+    OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint,
+  });
+  const bare = variant('OTEL_SDK_DISABLED', { OTEL_SDK_DISABLED: 'true' });
   try {
     await start(traced);
     await start(bare);

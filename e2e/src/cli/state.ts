@@ -33,7 +33,6 @@ export function removeState(): void {
   rmSync(STATE_FILE, { force: true });
 }
 
-
 /** The running lab's state, or an error telling the user to start one. */
 export function requireRunningLab(): LabState {
   const state = readState();

@@ -3,7 +3,7 @@
  * /metrics or /admin (the service kit also mounts those before it).
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { routeMatches } from './spec';
+import { type FaultSpec, routeMatches } from './spec';
 import type { FaultSwitches } from './switches';
 
 export const NEVER_FAULTED: readonly string[] = ['/healthz', '/readyz', '/health', '/metrics', '/admin'];
@@ -13,7 +13,7 @@ export function isNeverFaulted(path: string): boolean {
 }
 
 /** Waits `ms`, or less if the client goes away; resolves whether the client is still there. */
-function hold(req: Request, res: Response, ms: number): Promise<boolean> {
+function hold(res: Response, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       res.off('close', gone);
@@ -24,27 +24,26 @@ function hold(req: Request, res: Response, ms: number): Promise<boolean> {
       resolve(false);
     };
     res.once('close', gone);
-    void req;
   });
 }
 
-/** The faults that apply to this request, in the order they act. */
+/** The faults of `current` that apply to this request, in the order they act. */
 async function applyFaults(
+  { hang, latency, error }: FaultSpec,
   req: Request,
   res: Response,
   next: NextFunction,
   switches: FaultSwitches,
   random: () => number,
 ): Promise<void> {
-  const { hang, latency, error } = switches.current();
   if (hang && routeMatches(hang.route, req.path) && random() < (hang.probability ?? 1)) {
     switches.countInjected('hang');
-    if (!(await hold(req, res, hang.ms))) return;
+    if (!(await hold(res, hang.ms))) return;
   }
   if (latency && routeMatches(latency.route, req.path) && random() < (latency.probability ?? 1)) {
     switches.countInjected('latency');
     const jitter = latency.jitterMs ? (random() * 2 - 1) * latency.jitterMs : 0;
-    if (!(await hold(req, res, Math.max(0, latency.ms + jitter)))) return;
+    if (!(await hold(res, Math.max(0, latency.ms + jitter)))) return;
   }
   if (error && routeMatches(error.route, req.path) && random() < (error.rate ?? 1)) {
     switches.countInjected('error');
@@ -60,9 +59,9 @@ async function applyFaults(
 export function faultMiddleware(switches: FaultSwitches, random: () => number = Math.random): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (isNeverFaulted(req.path)) return next();
-    const { hang, latency, error } = switches.current();
+    const current = switches.current();
     // Idle switches cost a property check, not a promise per request.
-    if (!hang && !latency && !error) return next();
-    return applyFaults(req, res, next, switches, random);
+    if (!current.hang && !current.latency && !current.error) return next();
+    return applyFaults(current, req, res, next, switches, random);
   };
 }
