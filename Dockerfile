@@ -1,5 +1,6 @@
-# syntax=docker/dockerfile:1
 # One image recipe for every faultline service: `docker build --build-arg APP=<app> -t faultline/<app>:<tag> .`
+# No `# syntax=` line: the engine's built-in Dockerfile frontend is used, so no frontend image is pulled.
+# Behind a TLS-inspecting proxy, hand npm the proxy's CA bundle: `--secret id=ca-certificates,src=<bundle.crt>`.
 # Stage 1 bundles the app with esbuild (dev dependencies needed); stage 2 holds only production
 # dependencies, the app's bundle and its tracing preload, and runs as an unprivileged user.
 
@@ -10,7 +11,9 @@ WORKDIR /src
 # Dependencies first: this layer is shared by every app's build.
 COPY package.json package-lock.json ./
 COPY e2e/package.json e2e/package.json
-RUN npm ci --no-audit --no-fund
+RUN --mount=type=secret,id=ca-certificates \
+    if [ -f /run/secrets/ca-certificates ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca-certificates; fi \
+ && npm ci --no-audit --no-fund
 COPY tsconfig.base.json ./
 COPY tools/build-app.mjs tools/build-app.mjs
 COPY libs libs
@@ -24,7 +27,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY e2e/package.json e2e/package.json
 # Root production dependencies only: no dev tools, no workspace packages, no install scripts.
-RUN npm ci --omit=dev --workspaces=false --ignore-scripts --no-audit --no-fund \
+RUN --mount=type=secret,id=ca-certificates \
+    if [ -f /run/secrets/ca-certificates ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca-certificates; fi \
+ && npm ci --omit=dev --workspaces=false --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime

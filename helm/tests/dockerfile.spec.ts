@@ -50,7 +50,7 @@ describe('Dockerfile', () => {
   it('builds the app named by the APP build argument with npm ci and tools/build-app.mjs', () => {
     const build = all.find((s) => s.lines.some((l) => l.includes('node tools/build-app.mjs "${APP}"')));
     assert.ok(build, 'a stage runs node tools/build-app.mjs "${APP}"');
-    assert.ok(build.lines.some((l) => /^RUN npm ci\b/.test(l) && !l.includes('--omit=dev')), 'full npm ci before bundling');
+    assert.ok(build.lines.some((l) => /^RUN\b.*\bnpm ci\b/.test(l) && !l.includes('--omit=dev')), 'full npm ci before bundling');
     assert.ok(build.lines.includes('ARG APP'));
   });
 
@@ -77,6 +77,20 @@ describe('Dockerfile', () => {
     assert.match(cmd ?? '', /node --require \.\/dist\/apps\/\$APP\/tracing\.js dist\/apps\/\$APP\/main\.js/);
     assert.match(cmd ?? '', /^CMD exec node /, 'exec: node is PID 1 and gets SIGTERM');
     assert.ok(final.lines.some((l) => /^ENV .*NODE_ENV=production/.test(l)));
+  });
+
+  it('builds with the engine\'s own frontend: no `# syntax=` line, which pulls a frontend image', () => {
+    const text = readFileSync(repoPath('Dockerfile'), 'utf8');
+    assert.doesNotMatch(text, /^#\s*syntax\s*=/im);
+  });
+
+  it('gives every npm ci an optional CA bundle secret (TLS-inspecting proxies, the offline kit)', () => {
+    const installs = all.flatMap((s) => s.lines).filter((l) => /\bnpm ci\b/.test(l));
+    assert.equal(installs.length, 2);
+    for (const install of installs) {
+      assert.match(install, /^RUN --mount=type=secret,id=ca-certificates /);
+      assert.match(install, /if \[ -f \/run\/secrets\/ca-certificates \]; then export NODE_EXTRA_CA_CERTS=\/run\/secrets\/ca-certificates; fi/);
+    }
   });
 
   it('has a .dockerignore that leaves out dependencies, outputs and git, and keeps the workspace manifest', () => {

@@ -4,7 +4,7 @@
  * Creating clusters, building images and installing are left to a machine with Docker (the kind workflow).
  */
 import assert from 'node:assert/strict';
-import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -103,6 +103,33 @@ describe('cluster scripts', () => {
     const help = run(repoPath('scripts/cluster/build-images.sh'), ['--help'], { env: { ...process.env, PATH: bareBin } });
     const apps = readdirSync(repoPath('apps')).filter((a) => existsSync(repoPath('apps', a, 'src', 'main.ts')));
     for (const app of apps) assert.match(help.stdout, new RegExp(`\\b${app}\\b`));
+  });
+
+  it('coredns-forward.sh: adds the forward block and query logging in the main block, once (kubectl faked: no cluster here)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'faultline-corefile-'));
+    try {
+      const kindCorefile = '.:53 {\n    errors\n    health {\n       lameduck 5s\n    }\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods insecure\n    }\n    forward . /etc/resolv.conf\n    cache 30\n}\n';
+      writeFileSync(path.join(dir, 'Corefile'), kindCorefile);
+      // A kubectl that serves the Corefile in dir/Corefile and stores what `create configmap --from-file` is given.
+      writeFileSync(
+        path.join(dir, 'kubectl'),
+        `#!/bin/bash\ncase "$*" in\n  *"get configmap coredns"*) cat "${dir}/Corefile" ;;\n  *"create configmap"*) for a in "$@"; do [[ "$a" == --from-file=Corefile=* ]] && cp "\${a#--from-file=Corefile=}" "${dir}/Corefile"; done ;;\n  *"apply"*|*"rollout"*) cat >/dev/null 2>&1 || true ;;\n  *) exit 1 ;;\nesac\nexit 0\n`,
+        { mode: 0o755 },
+      );
+      const env = { ...process.env, PATH: `${dir}:${process.env.PATH}` };
+      const first = run(repoPath('scripts/cluster/coredns-forward.sh'), ['--ip', '10.96.0.53'], { env });
+      assert.equal(first.status, 0, first.stderr);
+      const patched = readFileSync(path.join(dir, 'Corefile'), 'utf8');
+      assert.ok(patched.startsWith('.:53 {\n    log # faultline\n    errors\n'), patched);
+      assert.match(patched, /# faultline begin\nmyexternalserver\.com:53 \{\n    errors\n    log\n    prometheus :9153\n    forward \. 10\.96\.0\.53:53\n\}\n# faultline end/);
+      const again = run(repoPath('scripts/cluster/coredns-forward.sh'), ['--ip', '10.96.0.53'], { env });
+      assert.match(again.stderr, /already forwards as wanted/);
+      const removed = run(repoPath('scripts/cluster/coredns-forward.sh'), ['--remove'], { env: { ...env, FAULTLINE_NAMESPACE: 'none' } });
+      assert.equal(removed.status, 0, removed.stderr);
+      assert.equal(readFileSync(path.join(dir, 'Corefile'), 'utf8'), kindCorefile);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('use the same CoreDNS stanza as the chart and the address kind/values.yaml pins', () => {

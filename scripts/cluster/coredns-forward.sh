@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes the cluster's CoreDNS forward the lab's external zone (myexternalserver.com) to the dns-server
 # Service, as a custom DNS server is configured for one domain: a server block appended to the Corefile of
-# kube-system/coredns between "# faultline begin/end" markers. Idempotent: CoreDNS is restarted only when
-# the block changed.
+# kube-system/coredns between "# faultline begin/end" markers, and a `log` line in the main block (marked
+# "# faultline") so every query is evidence. Idempotent: CoreDNS is restarted only when the Corefile changed.
 set -euo pipefail
 # shellcheck source=scripts/cluster/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -48,13 +48,18 @@ fi
 
 current="$(kc -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}')"
 [[ -n "${current}" ]] || die "kube-system/coredns has no Corefile"
-# The Corefile without a previous faultline block.
-base="$(printf '%s\n' "${current}" | sed '/^# faultline begin$/,/^# faultline end$/d')"
+# The Corefile without what an earlier run added: the forward block and the main block's `log` line.
+base="$(printf '%s\n' "${current}" | sed -e '/^# faultline begin$/,/^# faultline end$/d' -e '/^    log # faultline$/d')"
 if [[ "${remove}" == true ]]; then
   wanted="${base}"
 else
+  # The main block logs its queries too: the search expansions of a short name (answered NXDOMAIN by the
+  # kubernetes plugin) are DNS evidence as much as the forwarded zone's queries.
+  add_log=1
+  if printf '%s\n' "${base}" | awk '/^\.:53 \{$/,/^\}$/' | grep -qE '^[[:space:]]+log([[:space:]]|$)'; then add_log=0; fi
+  wanted="$(printf '%s\n' "${base}" | awk -v add="${add_log}" '{ print } add && /^\.:53 \{$/ { print "    log # faultline" }')"
   wanted="$(printf '%s\n# faultline begin\n%s:53 {\n    errors\n    log\n    prometheus :9153\n    forward . %s:53\n}\n# faultline end\n' \
-    "${base}" "${EXTERNAL_ZONE}" "${ip}")"
+    "${wanted}" "${EXTERNAL_ZONE}" "${ip}")"
 fi
 
 if [[ "${wanted}" == "${current}" ]]; then

@@ -10,12 +10,13 @@ unset KUBE_CONTEXT
 
 usage() {
   cat <<USAGE
-Usage: $(basename "$0") [--config NAME] [--name CLUSTER] [--ingress]
+Usage: $(basename "$0") [--config NAME] [--name CLUSTER] [--image NODE_IMAGE] [--ingress]
 
   --config NAME   kind layout from kind/: cluster (default: 1 control plane, 2 workers), multi-node
                   (seed 001: 3 control planes, 3 workers), cilium-kube-proxy-free or cilium-kube-proxy-partial
                   (seed 003; installs Cilium ${CILIUM_VERSION})
   --name CLUSTER  cluster name (default: \$CLUSTER_NAME or ${CLUSTER_NAME})
+  --image IMAGE   kind node image (default: kind's own; kind/offline/kit.sh builds one with no registry)
   --ingress       also install ingress-nginx ${INGRESS_NGINX_VERSION} (needed by canary-split and stale-dns-server)
   -h, --help      this help
 
@@ -25,10 +26,12 @@ USAGE
 
 config=cluster
 ingress=false
+node_image=()
 while (($#)); do
   case "$1" in
     --config) config="${2:?--config needs a name}"; shift 2 ;;
     --name) CLUSTER_NAME="${2:?--name needs a cluster name}"; shift 2 ;;
+    --image) node_image=(--image "${2:?--image needs a node image}"); shift 2 ;;
     --ingress) ingress=true; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
@@ -45,7 +48,7 @@ if cluster_exists "${CLUSTER_NAME}"; then
   log "kind cluster ${CLUSTER_NAME} exists; keeping it"
 else
   log "creating kind cluster ${CLUSTER_NAME} from kind/${config}.yaml"
-  kind create cluster --name "${CLUSTER_NAME}" --config "${config_file}" --wait 0s
+  kind create cluster --name "${CLUSTER_NAME}" --config "${config_file}" "${node_image[@]}" --wait 0s
 fi
 
 case "${config}" in

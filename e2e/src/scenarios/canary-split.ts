@@ -133,6 +133,7 @@ export function canarySplitScenario(variant: CanarySplitVariant = {}): Scenario 
     symptom: 'v2 share near 10%; matched requests all on v2; the erroring v2 fails the success-rate checks and is rolled back (weight 0, all on v1)',
     fix: 'a good v2 → the analysis advances 10 → 20 → 30 → 50 and promotes it: every request answers Version v2',
     targets: ['local', 'kind'],
+    requires: ['ingress-nginx'],
     lab: canaryLab,
     steps: [
       {

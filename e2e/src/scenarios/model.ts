@@ -7,7 +7,7 @@
  * exception, a trace tree, a DNS query count, a metric delta.
  */
 import type { LabSpec } from '../lab/spec';
-import type { Target } from '../targets/target';
+import type { ClusterPart, Target } from '../targets/target';
 
 export type Phase = 'setup' | 'break' | 'symptom' | 'fix' | 'after';
 export type TargetName = 'local' | 'kind';
@@ -57,6 +57,8 @@ export interface Scenario {
   fix: string;
   /** Targets it runs on; others report it as needing one of these. */
   targets: readonly TargetName[];
+  /** Cluster parts it needs; on a target that lacks one it is reported as not run, naming what is missing. */
+  requires?: readonly ClusterPart[];
   lab(options: ScenarioOptions): LabSpec;
   steps: readonly Step[];
   /** Removes what the run left outside the lab (a broker queue); runs after the lab is stopped. */

@@ -21,18 +21,26 @@ export function progressLine(event: RunEvent): string | undefined {
       return lines.join('\n');
     }
     case 'scenario-end':
-      if (event.result.status === 'needs-target') return `  skip ${event.result.reason}`;
+      if (event.result.status === 'needs-target' || event.result.status === 'not-run') return `  skip ${event.result.reason}`;
       return `  ${event.result.status === 'passed' ? 'PASSED' : 'FAILED'} ${event.result.id} in ${seconds(event.result.durationMs)}`;
   }
 }
 
+function resultCell(r: ScenarioResult): string {
+  if (r.status === 'needs-target') return `needs ${r.reason?.replace(/^needs the /, '') ?? 'another target'}`;
+  return r.status === 'not-run' ? 'not run' : r.status;
+}
+
 export function resultTable(results: readonly ScenarioResult[]): string {
-  const rows = results.map((r) => [r.id, r.target, r.status === 'needs-target' ? `needs ${r.reason?.replace(/^needs the /, '') ?? 'another target'}` : r.status, seconds(r.durationMs), r.reason ?? '']);
+  const rows = results.map((r) => [r.id, r.target, resultCell(r), seconds(r.durationMs), r.reason ?? '']);
   const header = ['scenario', 'target', 'result', 'time', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => Math.min(row[i].length, 70))));
   const format = (row: string[]) => row.map((cell, i) => (cell.length > 70 ? `${cell.slice(0, 67)}...` : cell).padEnd(widths[i])).join('  ').trimEnd();
   const passed = results.filter((r) => r.status === 'passed').length;
   const failed = results.filter((r) => r.status === 'failed').length;
+  const notRun = results.filter((r) => r.status === 'not-run').length;
+  const otherTarget = results.filter((r) => r.status === 'needs-target').length;
   const total = results.reduce((sum, r) => sum + r.durationMs, 0);
-  return [format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format), '', `${passed} passed, ${failed} failed, ${results.length - passed - failed} need another target; ${seconds(total)}`].join('\n');
+  const summary = [`${passed} passed`, `${failed} failed`, ...(notRun ? [`${notRun} not run here`] : []), `${otherTarget} need another target`];
+  return [format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format), '', `${summary.join(', ')}; ${seconds(total)}`].join('\n');
 }

@@ -8,7 +8,8 @@ import type { Target } from '../targets/target';
 import type { Evidence, Phase, Scenario, ScenarioOptions, TargetName } from './model';
 
 export type StepStatus = 'passed' | 'failed' | 'skipped';
-export type ScenarioStatus = 'passed' | 'failed' | 'needs-target';
+/** needs-target: not written for this target; not-run: this target's cluster lacks a part it needs. */
+export type ScenarioStatus = 'passed' | 'failed' | 'needs-target' | 'not-run';
 
 export interface StepResult {
   phase: Phase | 'lab';
@@ -92,10 +93,15 @@ export async function runScenario(scenario: Scenario, run: RunOptions): Promise<
   };
 
   let target: Target | undefined;
+  if (scenario.requires?.length) {
+    target = run.createTarget();
+    const missing = (await target.missingParts?.(scenario.requires)) ?? [];
+    if (missing.length) return finish('not-run', `not run here: needs ${missing.join('; ')}`);
+  }
   let failure: string | undefined;
   try {
     const lab = await runStep('lab', 'start the lab', async () => {
-      target = run.createTarget();
+      target ??= run.createTarget();
       await target.start(scenario.lab(options));
     });
     if (lab.status === 'failed') failure = `lab: ${lab.error}`;

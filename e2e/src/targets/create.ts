@@ -11,6 +11,7 @@ export function createTarget(name: TargetName, options: LocalTargetOptions = {})
       namespace: process.env.FAULTLINE_NAMESPACE || undefined,
       release: process.env.FAULTLINE_RELEASE || undefined,
       context: process.env.KUBE_CONTEXT || undefined,
+      probeImage: process.env.FAULTLINE_PROBE_IMAGE || undefined,
     });
   }
   return new LocalTarget(options);

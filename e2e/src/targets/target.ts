@@ -49,6 +49,9 @@ export interface DnsQueryRecord {
 
 export type DnsRole = 'cluster' | 'upstream';
 
+/** Parts of a cluster some scenarios need beyond a plain kind cluster. */
+export type ClusterPart = 'ingress-nginx' | 'cilium-socket-lb';
+
 export interface TraceFilter {
   serviceName?: string;
   spanName?: string;
@@ -102,6 +105,12 @@ export interface Target {
   restarts(deployment: string): Promise<number>;
   /** Resident memory of the whole lab, bytes. */
   memory(): Promise<{ totalBytes: number; byPod: Record<string, number> }>;
+
+  /**
+   * Which of `parts` this target lacks, each as one line saying what is missing and how to get it (none: the
+   * target has them all; a target without this method plays every part itself).
+   */
+  missingParts?(parts: readonly ClusterPart[]): Promise<string[]>;
 
   /** The ingress controller with ingress-nginx canary rules (absent on a target that has none). */
   readonly ingress?: IngressControl;

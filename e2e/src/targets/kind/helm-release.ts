@@ -26,6 +26,8 @@ const HELM_TIMEOUT_MS = 11 * 60_000;
 export class HelmRelease {
   private revision: number | undefined;
   private workdir: string | undefined;
+  /** The user-supplied values of the revision checkInstalled() found (helm get values). */
+  private installed: Record<string, unknown> | undefined;
 
   constructor(private readonly options: HelmReleaseOptions) {}
 
@@ -52,21 +54,37 @@ export class HelmRelease {
     this.revision = (JSON.parse(status.stdout) as { version: number }).version;
   }
 
-  /** The release's own image settings (install.sh sets repository and tag): the images kind has loaded. */
-  async imageValues(): Promise<ImageValues> {
-    const installed = await runJson<{ image?: ImageValues } | null>(this.options.runner, 'helm', this.args(['get', 'values', this.options.release, '-o', 'json']));
-    return installed?.image ?? {};
+  /**
+   * The values the release was installed with, at the revision checkInstalled() found: every upgrade keeps
+   * them (the images of an offline cluster, a pinned address), with the lab's values on top.
+   */
+  async installedValues(): Promise<Record<string, unknown>> {
+    const { runner, release } = this.options;
+    const revision = this.revision === undefined ? [] : ['--revision', String(this.revision)];
+    const installed = await runJson<Record<string, unknown> | null>(runner, 'helm', this.args(['get', 'values', release, ...revision, '-o', 'json']));
+    this.installed = installed ?? {};
+    return this.installed;
   }
 
-  /** `helm upgrade --install --reset-values --wait` with the base values, then `values`. */
+  /** The release's own image settings (install.sh sets repository and tag): the images kind has loaded. */
+  async imageValues(): Promise<ImageValues> {
+    return ((await this.installedValues()).image ?? {}) as ImageValues;
+  }
+
+  /** `helm upgrade --install --reset-values --wait` with the base values, the installed values, then `values`. */
   async upgrade(values: unknown): Promise<void> {
     const { runner, release, chartDir, baseValuesFile, timeout = '10m' } = this.options;
-    this.workdir ??= mkdtempSync(path.join(tmpdir(), 'faultline-kind-'));
-    const valuesFile = path.join(this.workdir, 'lab-values.json');
-    writeFileSync(valuesFile, JSON.stringify(values, null, 2));
+    const workdir = (this.workdir ??= mkdtempSync(path.join(tmpdir(), 'faultline-kind-')));
+    const write = (name: string, content: unknown) => {
+      const file = path.join(workdir, name);
+      writeFileSync(file, JSON.stringify(content, null, 2));
+      return ['--values', file];
+    };
+    const installed = this.installed ? write('installed-values.json', this.installed) : [];
+    const lab = write('lab-values.json', values);
     await runner.run(
       'helm',
-      this.args(['upgrade', '--install', release, chartDir, '--reset-values', '--values', baseValuesFile, '--values', valuesFile, '--wait', '--timeout', timeout]),
+      this.args(['upgrade', '--install', release, chartDir, '--reset-values', '--values', baseValuesFile, ...installed, ...lab, '--wait', '--timeout', timeout]),
       { timeoutMs: HELM_TIMEOUT_MS },
     );
   }

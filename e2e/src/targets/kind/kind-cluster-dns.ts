@@ -23,7 +23,7 @@ import { parseCorednsLog } from './log-lines';
 export const AUTH_PROXY_DEPLOYMENT = 'auth-proxy';
 
 /** Which cluster config of kind/ has each mode. */
-const CLUSTER_FOR_MODE: Record<DnsServiceMode, string> = {
+export const CLUSTER_FOR_MODE: Record<DnsServiceMode, string> = {
   'socket-lb': 'kind/cilium-kube-proxy-free.yaml (scripts/cluster/create-cluster.sh --config cilium-kube-proxy-free --ingress)',
   'kube-proxy': 'kind/cilium-kube-proxy-partial.yaml (scripts/cluster/create-cluster.sh --config cilium-kube-proxy-partial --ingress), or kind/cluster.yaml',
 };

@@ -12,9 +12,13 @@ import { clusterReplies, COREDNS_LOGS, DNS_SERVER_SERVICE, endpointSlice, ORDER_
 describe('KindTarget.start/stop (fake kubectl and helm)', () => {
   it('installs the lab with helm upgrade --install --wait and values derived from the lab, then forwards its Services', async () => {
     let values: { image?: unknown; apps: Record<string, { enabled: boolean; env?: unknown; service?: unknown }> } = { apps: {} };
+    let installedValuesSeen: unknown;
     const runner = new FakeCommandRunner(
       clusterReplies((c) => {
-        if (c.tool === 'helm' && c.args[0] === 'upgrade') values = JSON.parse(readFileSync(c.args[c.args.indexOf('--wait') - 1], 'utf8'));
+        if (c.tool === 'helm' && c.args[0] === 'upgrade') {
+          values = JSON.parse(readFileSync(c.args[c.args.indexOf('--wait') - 1], 'utf8'));
+          installedValuesSeen = JSON.parse(readFileSync(c.args.find((a) => a.endsWith('installed-values.json')) ?? '', 'utf8'));
+        }
         return undefined;
       }),
     );
@@ -23,8 +27,10 @@ describe('KindTarget.start/stop (fake kubectl and helm)', () => {
 
     const lines = runner.lines();
     assert.equal(lines[0], 'helm status faultline -o json --namespace faultline');
-    assert.equal(lines[1], 'helm get values faultline -o json --namespace faultline');
-    assert.match(lines[2], /^helm upgrade --install faultline helm\/faultline --reset-values --values kind\/values.yaml --values \S+\/lab-values\.json --wait --timeout 10m --namespace faultline$/);
+    assert.equal(lines[1], 'helm get values faultline --revision 4 -o json --namespace faultline');
+    // The values the release was installed with stay (an offline cluster's images): between kind's and the lab's.
+    assert.match(lines[2], /^helm upgrade --install faultline helm\/faultline --reset-values --values kind\/values.yaml --values \S+\/installed-values\.json --values \S+\/lab-values\.json --wait --timeout 10m --namespace faultline$/);
+    assert.deepEqual(installedValuesSeen, { image: { repository: 'faultline', tag: 'ci-abc123' } });
     assert.equal(lines[3], 'kubectl -n faultline get secret faultline-admin -o json');
 
     // The lab's apps on, the others off; the release's image; RABBITMQ_URL dropped (the chart's RabbitMQ).

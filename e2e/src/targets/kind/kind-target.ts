@@ -17,7 +17,7 @@ import { DNS_QUERIES_PATH, dnsQueriesOf, memoryOf, metricsBodies } from '../pod-
 import { pollUntil } from '@faultline/test-support';
 import type { LabSpec } from '../../lab/spec';
 import { WORKSPACE_ROOT } from '../local/paths';
-import type { DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodInfo, ServiceInfo, Target, TraceFilter } from '../target';
+import type { ClusterPart, DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodInfo, ServiceInfo, Target, TraceFilter } from '../target';
 import { assertClusterReachable } from './cluster-check';
 import { type CommandRunner, ProcessCommandRunner, runJson } from './command-runner';
 import { type KubeEndpointSlice, type KubeList, type KubePod, type KubeService, parseTopPods, toPodInfos, toServiceInfo } from './kube-objects';
@@ -34,6 +34,7 @@ import { KindIngress } from './kind-ingress';
 import { ChartDeployments } from './chart-deployments';
 import { PodForwards } from './pod-forwards';
 import { HelmRelease } from './helm-release';
+import { missingClusterParts } from './cluster-parts';
 
 export interface KindTargetOptions {
   runner?: CommandRunner;
@@ -181,6 +182,11 @@ export class KindTarget implements Target {
   /** The Ingress's Host for the Services ingress-nginx plays (without it the controller answers 404). */
   serviceHeaders(service: string): Record<string, string> | undefined {
     return this.ingressServices.has(service) ? { host: AUTH_INGRESS_HOST } : undefined;
+  }
+
+  missingParts(parts: readonly ClusterPart[]): Promise<string[]> {
+    const kubectl = (args: readonly string[], namespace?: string) => this.kubectl(args, namespace);
+    return missingClusterParts(parts, { runner: this.runner, kubectl, clusterDns: this.clusterDns, ingressNamespace: this.options.ingressNamespace });
   }
 
   podRequest(url: string, options: RequestOptions = {}): Promise<HttpResult> {

@@ -1,0 +1,63 @@
+// Which cluster parts a scenario needs that the cluster lacks, read through a fake kubectl (no cluster can be
+// reached from the unit tests; npm run test:kind runs the same against a real one), and how the runner
+// reports such a scenario: not run, naming the part, without installing a lab.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Scenario } from '../../scenarios/model';
+import { runScenario } from '../../scenarios/runner';
+import { FakeCommandRunner, type RecordedCommand } from './fake-command-runner';
+import { KindTarget } from './kind-target';
+
+/** A cluster as kubectl shows it: with or without the ingress-nginx controller, kube-proxy or Cilium's socket LB. */
+function cluster(parts: { ingress: boolean; socketLb: boolean }) {
+  return (c: RecordedCommand) => {
+    const line = c.args.join(' ');
+    if (line.includes('get service ingress-nginx-controller')) return parts.ingress ? 'service/ingress-nginx-controller\n' : '';
+    if (line.includes('get configmap cilium-config')) {
+      return parts.socketLb
+        ? { data: { 'kube-proxy-replacement': 'true', 'bpf-lb-sock': 'true' } }
+        : { code: 1, stdout: '', stderr: 'Error from server (NotFound): configmaps "cilium-config" not found\n' };
+    }
+    if (line.includes('get daemonset kube-proxy')) return parts.socketLb ? '' : 'daemonset.apps/kube-proxy\n';
+    return undefined;
+  };
+}
+
+const needsBoth: Scenario = {
+  id: 'needs-ingress-and-socket-lb',
+  seed: '003',
+  title: 'needs ingress-nginx and Cilium socket LB',
+  breaks: '-',
+  symptom: '-',
+  fix: '-',
+  targets: ['kind'],
+  requires: ['ingress-nginx', 'cilium-socket-lb'],
+  lab: () => ({ deployments: [], services: [] }),
+  steps: [],
+};
+
+describe('KindTarget.missingParts (fake kubectl)', () => {
+  it('names each missing part and how to get it', async () => {
+    const target = new KindTarget({ runner: new FakeCommandRunner(cluster({ ingress: false, socketLb: false })) });
+    const missing = await target.missingParts(['ingress-nginx', 'cilium-socket-lb']);
+    assert.equal(missing.length, 2);
+    assert.match(missing[0], /^ingress-nginx \(no ingress-nginx-controller Service in namespace ingress-nginx: scripts\/cluster\/create-cluster\.sh --ingress\)$/);
+    assert.match(missing[1], /^Cilium's socket LB \(this cluster translates Services with kube-proxy: .*cilium-kube-proxy-free/);
+  });
+
+  it('finds nothing missing on a Cilium kube-proxy-free cluster with ingress-nginx', async () => {
+    const target = new KindTarget({ runner: new FakeCommandRunner(cluster({ ingress: true, socketLb: true })) });
+    assert.deepEqual(await target.missingParts(['ingress-nginx', 'cilium-socket-lb']), []);
+  });
+});
+
+describe('runScenario with a cluster that lacks a part', () => {
+  it('reports the scenario as not run, naming the part, and installs nothing', async () => {
+    const runner = new FakeCommandRunner(cluster({ ingress: false, socketLb: true }));
+    const result = await runScenario(needsBoth, { targetName: 'kind', createTarget: () => new KindTarget({ runner }) });
+    assert.equal(result.status, 'not-run');
+    assert.match(result.reason ?? '', /^not run here: needs ingress-nginx \(/);
+    assert.deepEqual(result.steps, []);
+    assert.ok(!runner.calls.some((c) => c.tool === 'helm'), 'no helm command: the lab was not installed');
+  });
+});
