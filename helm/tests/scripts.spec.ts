@@ -121,7 +121,7 @@ describe('cluster scripts', () => {
       assert.equal(first.status, 0, first.stderr);
       const patched = readFileSync(path.join(dir, 'Corefile'), 'utf8');
       assert.ok(patched.startsWith('.:53 {\n    log # faultline\n    errors\n'), patched);
-      assert.match(patched, /# faultline begin\nmyexternalserver\.com:53 \{\n    errors\n    log\n    prometheus :9153\n    forward \. 10\.96\.0\.53:53\n\}\n# faultline end/);
+      assert.match(patched, /# faultline begin\nmyexternalserver\.com:53 \{\n {4}errors\n {4}log\n {4}prometheus :9153\n {4}forward \. 10\.96\.0\.53:53\n\}\n# faultline end/);
       const again = run(repoPath('scripts/cluster/coredns-forward.sh'), ['--ip', '10.96.0.53'], { env });
       assert.match(again.stderr, /already forwards as wanted/);
       const removed = run(repoPath('scripts/cluster/coredns-forward.sh'), ['--remove'], { env: { ...env, FAULTLINE_NAMESPACE: 'none' } });
