@@ -11,6 +11,8 @@ interface Seen {
   url: string;
   body: string;
   headers: IncomingMessage['headers'];
+  /** The client port of the connection the request came on. */
+  socketPort: number;
 }
 
 /** A stand-in upstream that records what it got and answers what the test asks for. */
@@ -20,7 +22,7 @@ function fakeUpstream(answer: (seen: Seen) => { status: number; body: string; ty
     let body = '';
     req.setEncoding('utf8').on('data', (chunk) => (body += chunk));
     req.on('end', () => {
-      const entry = { method: req.method ?? '', url: req.url ?? '', body, headers: req.headers };
+      const entry = { method: req.method ?? '', url: req.url ?? '', body, headers: req.headers, socketPort: req.socket.remotePort ?? 0 };
       seen.push(entry);
       const { status, body: out, type = 'application/json', delayMs = 0 } = answer(entry);
       setTimeout(() => res.writeHead(status, { 'content-type': type, 'x-upstream': 'yes' }).end(out), delayMs);
@@ -86,6 +88,15 @@ describe('store-front proxy', () => {
       ],
     );
     assert.equal(products.seen[2].headers['content-type'], 'application/json');
+  });
+
+  it('opens a new upstream connection per request, as nginx proxy_pass does (a Service edit applies to the next request)', async () => {
+    const before = products.seen.length;
+    for (let i = 0; i < 3; i++) assert.equal((await fetch(`${svc.url}/api/products`)).status, 200);
+    const requests = products.seen.slice(before);
+    assert.equal(requests.length, 3);
+    assert.ok(requests.every((r) => r.headers.connection === 'close'), 'Connection: close');
+    assert.equal(new Set(requests.map((r) => r.socketPort)).size, 3, 'three connections');
   });
 
   it('sends POST /api/orders to order-service / with the body, and passes the answer through', async () => {

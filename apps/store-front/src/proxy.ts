@@ -59,7 +59,9 @@ function unreachable(upstream: Upstream, url: string, error: unknown): UpstreamE
 export async function forward(upstream: Upstream, path: string, req: Request, res: Response, log: Logger): Promise<void> {
   const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
   const url = upstreamUrl(upstream.baseUrl, path, query);
-  const headers: Record<string, string> = {};
+  // A new connection per request, as nginx's proxy_pass without `keepalive` upstreams: a request after a Service
+  // edit goes where the Service now points, not down a connection opened before it.
+  const headers: Record<string, string> = { connection: 'close' };
   for (const name of FORWARDED_REQUEST_HEADERS) {
     const value = req.headers[name];
     if (typeof value === 'string') headers[name] = value;
