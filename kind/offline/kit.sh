@@ -72,9 +72,13 @@ kit_build_one() {
   mkdir -p "${out}" "${KIT_LOGS}"
   kit_log "[${index}/${total}] ${name}: ${recipe} ${source} (log: ${log})"
   started=${SECONDS}
-  if ! ("recipe_${recipe//-/_}" "${name}" "${source}" "${out}" "${images}") >"${log}" 2>&1; then
+  # A background job and `wait`, so that errexit holds inside the recipe (a tested subshell would ignore it).
+  local status=0
+  ("recipe_${recipe//-/_}" "${name}" "${source}" "${out}" "${images}") >"${log}" 2>&1 &
+  wait "$!" || status=$?
+  if ((status != 0)); then
     tail -n 30 "${log}" >&2
-    kit_die "${name} failed after $(kit_duration $((SECONDS - started))); its log: ${log}"
+    kit_die "${name} failed after $(kit_duration $((SECONDS - started))) (exit code ${status}); its log: ${log}"
   fi
   echo "${hash}" >"$(kit_stamp "${name}")"
   kit_note "${name}: built in $(kit_duration $((SECONDS - started)))"

@@ -192,7 +192,8 @@ recipe_node_image() {
   done
   docker exec "${container}" ctr --namespace=k8s.io images list -q
   docker exec "${container}" pkill containerd
-  docker exec "${container}" bash -c 'for _ in $(seq 30); do pgrep -x containerd >/dev/null || exit 0; sleep 1; done; exit 1'
+  # Stopped once it no longer answers (it stays a zombie under `sleep`, which reaps nothing).
+  docker exec "${container}" bash -c 'for _ in $(seq 30); do ctr version >/dev/null 2>&1 || exit 0; sleep 1; done; exit 1'
   docker exec "${container}" rm -f /tmp/containerd.log
   docker commit --change 'ENTRYPOINT [ "/usr/local/bin/entrypoint", "/sbin/init" ]' \
     --change 'ENV HTTP_PROXY="" HTTPS_PROXY="" NO_PROXY=""' "${container}" "${image}" >/dev/null

@@ -13,12 +13,17 @@ import { getService } from './services';
 
 const PER_TRY_TIMEOUT_MS = 1000;
 const BREAKER_OPEN_MS = 1500;
+/**
+ * How long a restart may wait after an exit: kubelet restarts a container that keeps exiting after a back-off
+ * that doubles from 10 s (CrashLoopBackOff); the lab's supervisor restarts at once.
+ */
+const RESTART_BACKOFF_MS = 45_000;
 
 const line = (c: Call) => `${c.httpStatus ?? c.result.errorCode} ${c.report?.outcome ?? ''} in ${c.durationMs} ms`;
 
 async function backendServing(target: Target): Promise<void> {
   await pollUntil(async () => (await getService(target, 'retry-backend')).readyEndpoints.length > 0, {
-    timeoutMs: 30_000,
+    timeoutMs: RESTART_BACKOFF_MS + 15_000,
     intervalMs: 100,
     what: 'retry-backend to be back behind its Service',
   });
@@ -66,7 +71,7 @@ export const crashCircuitBreaker: Scenario = {
         const hang = await target.waitForLog('retry-backend', (l) => String(l.json?.msg ?? '').startsWith('hanging'), { what: 'the backend logging the hang' });
         evidence('kubectl logs -l app=retry-backend', hang.text);
         await pollUntil(async () => (await target.restarts('retry-backend')) > restartsBefore, {
-          timeoutMs: options.hangSeconds * 1000 + 10_000,
+          timeoutMs: options.hangSeconds * 1000 + RESTART_BACKOFF_MS,
           what: 'the hanging backend to exit and be restarted',
         });
         evidence('kubectl get pods', `retry-backend restarts: ${restartsBefore} → ${await target.restarts('retry-backend')}`);
@@ -98,7 +103,7 @@ export const crashCircuitBreaker: Scenario = {
             const probe = await call(target, '?failRate=0');
             return probe.httpStatus === 200 ? probe : undefined;
           },
-          { timeoutMs: options.hangSeconds * 1000 + 15_000, intervalMs: 250, what: 'a successful call after the backend is back (half-open probe)' },
+          { timeoutMs: options.hangSeconds * 1000 + RESTART_BACKOFF_MS + 15_000, intervalMs: 250, what: 'a successful call after the backend is back (half-open probe)' },
         );
         evidence('client', `GET /call?failRate=0 → ${line(recovered)} (half-open probe succeeded, breaker closed)`);
         const next = await call(target, '?failRate=0');

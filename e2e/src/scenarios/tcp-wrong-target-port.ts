@@ -59,9 +59,18 @@ export const tcpWrongTargetPort: Scenario = {
       phase: 'symptom',
       title: 'orders fail with ECONNREFUSED towards order-service; products still load',
       async run({ target, state, evidence }) {
-        const since = state.brokenAt as number;
-        const placed = await placeOrder(target, PLAIN_PRODUCT);
-        evidence('browser', `POST /api/orders → ${shown(placed)}`);
+        // A cluster applies a Service edit a moment later (kube-proxy rewrites its rules): an order placed
+        // before that is still taken. The symptom is the first order placed after it.
+        let since = state.brokenAt as number;
+        const placed = await pollUntil(
+          async () => {
+            since = Date.now();
+            const result = await placeOrder(target, PLAIN_PRODUCT);
+            return result.status !== 201 ? result : undefined;
+          },
+          { timeoutMs: 15_000, intervalMs: 500, what: 'an order to fail once the Service sends to targetPort 3001' },
+        );
+        evidence('browser', `POST /api/orders → ${shown(placed)} (${Math.round(since - (state.brokenAt as number))} ms after the edit)`);
         expect(placed.status !== undefined && placed.status >= 500, `placing an order should fail while the targetPort is wrong: ${shown(placed)}`);
         const products = await listProducts(target);
         evidence('browser', `GET /api/products → HTTP ${products.status ?? products.errorCode}`);
@@ -76,7 +85,7 @@ export const tcpWrongTargetPort: Scenario = {
         evidence('trace (span)', spanErrorSummary(span));
         evidence('trace', formatTrace(trace));
         const received = await target.logs('order-service', { since, match: (l) => l.json?.msg === 'request' || l.json?.msg === 'request failed' });
-        evidence('kubectl logs -l app=order-service', `${received.length} requests received since the break`);
+        evidence('kubectl logs -l app=order-service', `${received.length} requests received since that order`);
         expect(received.length === 0, `order-service should not have received any request, got ${received.length}: ${received.map((l) => l.text).join(' | ')}`);
       },
     },

@@ -2,10 +2,8 @@
 # kind module, and Debian's containerd, runc and CNI plugins where kind compiles its own.
 FROM faultline-kit/debian:trixie
 COPY files/usr/local/bin/ /usr/local/bin/
-COPY files/kind/ /kind/
-COPY files/etc/ /etc/
-COPY crictl /usr/local/bin/crictl
-RUN chmod 0755 /usr/local/bin/* /kind /kind/bin /kind/bin/* \
+# Packages first: kind's /etc files then replace the packages' own (containerd's config.toml among them).
+RUN chmod 0755 /usr/local/bin/* \
  && echo "Installing Packages ..." \
  && DEBIAN_FRONTEND=noninteractive clean-install \
       systemd conntrack iptables nftables iproute2 ethtool util-linux mount kmod libseccomp2 pigz \
@@ -20,8 +18,12 @@ RUN chmod 0755 /usr/local/bin/* /kind /kind/bin /kind/bin/* \
  && rm -f /lib/systemd/system/basic.target.wants/* \
  && echo "ReadKMsg=no" >> /etc/systemd/journald.conf \
  && ln -sf /usr/lib/systemd/systemd /sbin/init
+COPY files/kind/ /kind/
+COPY files/etc/ /etc/
+COPY crictl /usr/local/bin/crictl
 # Where kind's units and scripts look for them: containerd in /usr/local/bin, CNI plugins in /opt/cni/bin.
-RUN ln -s /usr/bin/containerd /usr/bin/containerd-shim-runc-v2 /usr/bin/ctr /usr/local/bin/ \
+RUN chmod 0755 /usr/local/bin/* /kind /kind/bin /kind/bin/* \
+ && ln -s /usr/bin/containerd /usr/bin/containerd-shim-runc-v2 /usr/bin/ctr /usr/local/bin/ \
  && mkdir -p /opt/cni/bin && ln -s /usr/lib/cni/* /opt/cni/bin/ \
  && ctr oci spec \
     | jq '.hooks.createContainer[.hooks.createContainer | length] |= . + {"path": "/kind/bin/mount-product-files.sh"}' \

@@ -60,7 +60,7 @@ function cluster(onUpgrade: (values: Record<string, unknown>) => void = () => un
       v2.metadata.labels.version = 'v2';
       return podList(pod('retry-backend-6d9f8b7c5-x2x4q', 'retry-backend', '10.244.1.7', 8080), v2);
     }
-    if (verb === 'set' || verb === 'rollout') return '';
+    if (verb === 'set' || verb === 'rollout' || verb === 'wait') return '';
     return undefined;
   };
 }
@@ -93,8 +93,11 @@ describe('KindTarget.ingress on the canary-split lab (fake kubectl and helm: no 
     runner.calls.length = 0;
     await target.setEnv('retry-backend-v2', { FAULTS: '{"error":{"status":503}}' });
     assert.deepEqual(runner.lines(), [
+      'kubectl -n faultline get pods -l app=retry-backend,app.kubernetes.io/instance=faultline,version=v2 -o json',
       `kubectl -n faultline set env deployment/retry-backend-v2 'FAULTS={"error":{"status":503}}'`,
       'kubectl -n faultline rollout status deployment/retry-backend-v2 --timeout=180s',
+      // The fake's pod list holds a v1 pod too, whatever the selector.
+      'kubectl -n faultline wait --for=delete pod/retry-backend-6d9f8b7c5-x2x4q pod/retry-backend-v2-7f8e9d6c5-q4w5e --timeout=120s',
     ]);
     await target.stop();
   });

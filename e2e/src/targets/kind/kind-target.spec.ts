@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { resilienceLab } from '../../lab/labs';
 import { FakeCommandRunner, type RecordedCommand, type Reply } from './fake-command-runner';
 import { KindTarget } from './kind-target';
-import { clusterReplies, COREDNS_LOGS, DNS_SERVER_SERVICE, endpointSlice, ORDER_SERVICE, RETRY_BACKEND_PODS, store, STORE_FRONT_LOGS } from './kube-fixtures';
+import { clusterReplies, COREDNS_LOGS, DNS_SERVER_SERVICE, endpointSlice, ORDER_SERVICE, pod, podList, RETRY_BACKEND_PODS, store, STORE_FRONT_LOGS } from './kube-fixtures';
 
 describe('KindTarget.start/stop (fake kubectl and helm)', () => {
   it('installs the lab with helm upgrade --install --wait and values derived from the lab, then forwards its Services', async () => {
@@ -136,12 +136,18 @@ describe('KindTarget reading the cluster (fake kubectl)', () => {
     ]);
   });
 
-  it('setEnv(): kubectl set env (KEY- removes) and rollout status, then reconnects the forward of its Service', async () => {
-    const { runner, target } = await started((c) => (c.args[2] === 'set' || c.args[2] === 'rollout' ? '' : undefined));
+  it('setEnv(): kubectl set env (KEY- removes), rollout status, the old pods gone, then reconnects the forward of its Service', async () => {
+    const { runner, target } = await started((c) => {
+      if (c.args[2] === 'get' && c.args[3] === 'pods') return podList(pod('retry-client-5f6b7c8d9-abcde', 'retry-client', '10.244.1.8', 8080));
+      return ['set', 'rollout', 'wait'].includes(c.args[2]) ? '' : undefined;
+    });
     await target.setEnv('retry-client', { RETRIES_ENABLED: 'true', MAX_ATTEMPTS: '5', BREAKER_ENABLED: undefined });
     assert.deepEqual(runner.lines(), [
+      'kubectl -n faultline get pods -l app=retry-client,app.kubernetes.io/instance=faultline -o json',
       'kubectl -n faultline set env deployment/retry-client RETRIES_ENABLED=true MAX_ATTEMPTS=5 BREAKER_ENABLED-',
       'kubectl -n faultline rollout status deployment/retry-client --timeout=180s',
+      // rollout status returns while old pods drain, still reachable until kube-proxy rewrites its rules.
+      'kubectl -n faultline wait --for=delete pod/retry-client-5f6b7c8d9-abcde --timeout=120s',
     ]);
     const again = runner.calls.filter((c) => c.background).map((c) => c.args.join(' '));
     assert.deepEqual(again, ['-n faultline port-forward --address 127.0.0.1 svc/retry-client 40000:8080'], 'same local port, so URLs stay valid');
@@ -165,7 +171,7 @@ describe('KindTarget reading the cluster (fake kubectl)', () => {
     assert.equal(found.json?.trace_id, '4bf92f3577b34da6');
   });
 
-  it("dnsQueries('cluster'): CoreDNS log plugin lines from kube-system, as query records", async () => {
+  it("dnsQueries('cluster'): CoreDNS log plugin lines from kube-system, as query records (the SERVFAIL from the errors plugin)", async () => {
     const { runner, target } = await started((c) => (c.args.includes('k8s-app=kube-dns') ? COREDNS_LOGS : undefined), store());
     const queries = await target.dnsQueries('cluster');
     assert.match(runner.lines()[0], /^kubectl -n kube-system logs -l k8s-app=kube-dns --prefix --timestamps --tail=-1 --since-time=\S+Z$/);
@@ -176,7 +182,9 @@ describe('KindTarget reading the cluster (fake kubectl)', () => {
         { time: '2025-03-01T10:00:04.120Z', name: 'myexternalserver.com.', qtype: 'A', qr: 'R', rcode: 'SERVFAIL', src: '10.244.1.9:43012', server: 'coredns-668d6bf9bc-4kq7x' },
       ],
     );
-    assert.equal(queries[1].durationMs, 2001.235);
+    assert.equal(queries[1].durationMs, 6005.776);
+    // The rcode of a query the log plugin wrote without one comes from the errors plugin's line for it.
+    assert.equal(queries[1].error, 'read udp 10.244.0.3:51944->10.96.0.53:53: i/o timeout');
   });
 
   it('memory(): "unavailable" named clearly when the cluster has no metrics-server; parsed from kubectl top when it has', async () => {

@@ -224,8 +224,14 @@ export class KindTarget implements Target {
     const app = this.chart.resource(deployment);
     const assignments = Object.entries(env).map(([key, value]) => (value === undefined ? `${key}-` : `${key}=${value}`));
     if (!assignments.length) return;
+    const before = (await this.pods(deployment)).map((pod) => `pod/${pod.name}`);
     await this.runner.run('kubectl', this.kubectl(['set', 'env', `deployment/${app}`, ...assignments]));
     await this.runner.run('kubectl', this.kubectl(['rollout', 'status', `deployment/${app}`, '--timeout=180s']), { timeoutMs: 190_000 });
+    // `rollout status` returns while the old pods still drain (unready, but reachable through rules kube-proxy
+    // has not rewritten yet): the change is in effect once they are gone.
+    if (before.length) {
+      await this.runner.run('kubectl', this.kubectl(['wait', '--for=delete', ...before, '--timeout=120s']), { timeoutMs: 130_000 });
+    }
     // The rollout replaced the pods: forwards to them (and Services' forwards landing on them) are gone.
     await this.podForwards.stopAll();
     const services = this.lab?.services ?? [];

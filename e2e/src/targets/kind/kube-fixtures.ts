@@ -128,8 +128,10 @@ export const STORE_FRONT_LOGS = [
 export const COREDNS_LOGS = [
   '[pod/coredns-668d6bf9bc-4kq7x/coredns] 2025-03-01T10:00:00.000000000Z .:53',
   '[pod/coredns-668d6bf9bc-4kq7x/coredns] 2025-03-01T10:00:00.000100000Z [INFO] plugin/reload: Running configuration SHA512 = 591cf328cccc12bc490481273e738df59329c62c0b729d94e8b61db9961c2fa5',
-  '[pod/coredns-668d6bf9bc-4kq7x/coredns] 2025-03-01T10:00:04.120000000Z [INFO] 10.244.1.9:43012 - 41213 "A IN myexternalserver.com. udp 49 false 512" SERVFAIL qr,rd 49 2.001234567s',
-  '[pod/coredns-668d6bf9bc-4kq7x/coredns] 2025-03-01T10:00:04.130000000Z [ERROR] plugin/errors: 2 myexternalserver.com. A: read udp 10.244.0.3:51944->10.96.0.53:53: i/o timeout',
+  // As CoreDNS 1.12.1 logs a forward that timed out (seen on a kind cluster): no rcode from the log plugin,
+  // the answered SERVFAIL (2) from the errors plugin.
+  '[pod/coredns-668d6bf9bc-4kq7x/coredns] 2025-03-01T10:00:04.120000000Z [INFO] 10.244.1.9:43012 - 41213 "A IN myexternalserver.com. udp 38 false 512" - - 0 6.005775953s',
+  '[pod/coredns-668d6bf9bc-4kq7x/coredns] 2025-03-01T10:00:04.120400000Z [ERROR] plugin/errors: 2 myexternalserver.com. A: read udp 10.244.0.3:51944->10.96.0.53:53: i/o timeout',
   '[pod/coredns-668d6bf9bc-9zt2m/coredns] 2025-03-01T10:00:02.000000000Z [INFO] 10.244.1.9:39511 - 7 "AAAA IN myexternalserver.com. udp 49 false 512" NOERROR qr,aa,rd,ra 140 0.000412s',
   '',
 ].join('\n');

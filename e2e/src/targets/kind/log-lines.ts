@@ -35,19 +35,34 @@ export function parseKubectlLogs(text: string, deployment: string): LogLine[] {
 }
 
 // CoreDNS log plugin, default format:
-// [INFO] 10.244.1.5:53082 - 41213 "A IN myexternalserver.com. udp 49 false 512" SERVFAIL qr,rd 49 2.001234567s
+// [INFO] 10.244.1.5:53082 - 41213 "A IN myexternalserver.com. udp 49 false 512" NXDOMAIN qr,rd 49 0.000123456s
+// When no plugin wrote an answer (the forward timed out) it logs no rcode ("- - 0"); the errors plugin then
+// logs the rcode the server answered with:
+// [ERROR] plugin/errors: 2 myexternalserver.com. A: read udp 10.244.2.2:40945->10.96.0.53:53: i/o timeout
 const COREDNS_QUERY = /\[INFO\] (\S+) - (\d+) "(\S+) (\S+) (\S+) (\S+) (\d+) (\S+) (\d+)" (\S+) (\S*) (\d+) ([\d.]+)s/;
+const COREDNS_ERROR = /\[ERROR\] plugin\/errors: (\d+) (\S+) (\S+): (.*)$/;
+/** DNS rcodes by number (RFC 1035, 2136). */
+const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE'];
 
 /**
  * Queries the CoreDNS `log` plugin wrote, from `kubectl -n kube-system logs -l k8s-app=kube-dns --prefix
- * --timestamps`. The plugin logs a query once answered, so every record is a response (qr R) with its rcode.
+ * --timestamps`. The plugin logs a query once answered, so every record is a response (qr R) with its rcode;
+ * a query logged without one takes the rcode of the errors plugin's line for it (the SERVFAIL of a forward
+ * that timed out), with that line's error.
  */
 export function parseCorednsLog(text: string): DnsQueryRecord[] {
   const records: DnsQueryRecord[] = [];
+  const errors: { pod: string; at: number; rcode: string; name: string; qtype: string; error: string }[] = [];
   for (const raw of text.split('\n')) {
     const line = PREFIXED.exec(raw.trimEnd());
     if (!line) continue;
     const [, pod, time, body] = line;
+    const failure = COREDNS_ERROR.exec(body);
+    if (failure) {
+      const [, code, name, qtype, error] = failure;
+      errors.push({ pod, at: timestampMs(time), rcode: RCODES[Number(code)] ?? code, name, qtype, error });
+      continue;
+    }
     const query = COREDNS_QUERY.exec(body);
     if (!query) continue;
     const [, src, id, qtype, , name, proto, , , , rcode, flags, , duration] = query;
@@ -64,6 +79,14 @@ export function parseCorednsLog(text: string): DnsQueryRecord[] {
       durationMs: Math.round(Number(duration) * 1000 * 1000) / 1000,
       server: pod,
     });
+  }
+  for (const record of records.filter((r) => r.rcode === '-')) {
+    const at = Date.parse(record.time);
+    const match = errors.find((e) => e.pod === record.server && e.name === record.name && e.qtype === record.qtype && Math.abs(e.at - at) < 1000);
+    if (!match) continue;
+    errors.splice(errors.indexOf(match), 1);
+    record.rcode = match.rcode;
+    record.error = match.error;
   }
   return records.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
 }
