@@ -21,12 +21,18 @@ const RESTART_BACKOFF_MS = 45_000;
 
 const line = (c: Call) => `${c.httpStatus ?? c.result.errorCode} ${c.report?.outcome ?? ''} in ${c.durationMs} ms`;
 
+/**
+ * Until retry-backend is back behind its Service and answers: a cluster's EndpointSlice can still show the
+ * endpoint ready for a moment after its container restarted, before the new process listens.
+ */
 async function backendServing(target: Target): Promise<void> {
-  await pollUntil(async () => (await getService(target, 'retry-backend')).readyEndpoints.length > 0, {
-    timeoutMs: RESTART_BACKOFF_MS + 15_000,
-    intervalMs: 100,
-    what: 'retry-backend to be back behind its Service',
-  });
+  await pollUntil(
+    async () => {
+      if ((await getService(target, 'retry-backend')).readyEndpoints.length === 0) return undefined;
+      return (await call(target, '?failRate=0')).httpStatus === 200 ? true : undefined;
+    },
+    { timeoutMs: RESTART_BACKOFF_MS + 15_000, intervalMs: 250, what: 'retry-backend to be back behind its Service and answering' },
+  );
 }
 
 export const crashCircuitBreaker: Scenario = {
