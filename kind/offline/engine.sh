@@ -14,6 +14,7 @@ kit_host_has_sys_resource() {
 }
 
 kit_engine_start() {
+  kit_docker_client
   if [[ -z "${DOCKER_HOST:-}" ]] && ! kit_engine_answers && [[ -S "${KIT_DOCKER_SOCKET}" ]]; then
     export DOCKER_HOST="unix://${KIT_DOCKER_SOCKET}"
   fi

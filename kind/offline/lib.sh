@@ -89,4 +89,3 @@ kit_docker_client() {
 }
 export PATH="${KIT_BIN}:${PATH}"
 export DOCKER_BUILDKIT=1
-kit_docker_client

@@ -21,10 +21,12 @@ go_module_copy() {
   (
     cd "${dest}" || exit 1
     # "replace X => ./dir" or "X => ../dir" (in a replace block): the modules that point into the source tree.
-    for path in $(awk '$1 == "replace" { $1 = ""; $0 = $0 } $2 == "=>" && $3 ~ /^\.\.?\// { print $1 }' go.mod); do
+    awk '$1 == "replace" { $1 = ""; $0 = $0 } $2 == "=>" && $3 ~ /^\.\.?\// { print $1 }' go.mod >../replaced-modules
+    while read -r path; do
       go mod edit -dropreplace="${path}"
       if [[ -n "${staging_version}" ]]; then go mod edit -require="${path}@${staging_version}"; fi
-    done
+    done <../replaced-modules
+    rm -f ../replaced-modules
   )
 }
 
