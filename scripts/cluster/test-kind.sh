@@ -119,7 +119,7 @@ lab_bytes=0
 for node in "${nodes[@]}"; do
   # jq from the node image (kind's base has it), so the host needs none.
   bytes="$(docker exec "${node}" sh -c "crictl stats --label io.kubernetes.pod.namespace=${FAULTLINE_NAMESPACE} -o json |
-    jq '[.stats[].memory.workingSetBytes.value // "0" | tonumber] | add // 0'")"
+    jq '[.stats[] | .memory.workingSetBytes.value // 0 | tonumber] | add // 0'")"
   lab_bytes=$((lab_bytes + bytes))
 done
 echo "the lab's containers (namespace ${FAULTLINE_NAMESPACE}): $((lab_bytes / 1024 / 1024)) MiB working set"
