@@ -128,7 +128,7 @@ step "scenarios on the cluster (--target kind)"
 rabbit_port=15672
 kc -n "${FAULTLINE_NAMESPACE}" port-forward --address 127.0.0.1 service/rabbitmq "${rabbit_port}:5672" >"${work}/rabbitmq-forward.log" 2>&1 &
 forward_pids+=($!)
-retry_for 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/${rabbit_port}" || die "the RabbitMQ port-forward did not answer"
+retry_for 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/${rabbit_port}" 2>/dev/null || die "the RabbitMQ port-forward did not answer"
 password="$(kc -n "${FAULTLINE_NAMESPACE}" get secret faultline-rabbitmq -o jsonpath='{.data.password}' | base64 -d)"
 run_args=(scenario run --target kind --rabbitmq-url "amqp://faultline:${password}@127.0.0.1:${rabbit_port}")
 if ((${#scenarios[@]})); then run_args+=("${scenarios[@]}"); else run_args+=(--all); fi
