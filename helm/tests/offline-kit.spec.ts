@@ -9,10 +9,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { repoPath, run } from './repo';
+import { assertShellcheckClean, repoPath, run } from './repo';
 
 const KIT = repoPath('kind', 'offline');
-const SHELLCHECK = '/usr/bin/shellcheck';
 const scratch = mkdtempSync(path.join(tmpdir(), 'faultline-kit-spec-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -142,14 +141,7 @@ describe('offline kit: runc-without-sys-resource', () => {
 describe('offline kit: scripts', () => {
   const scripts = ['kit.sh', 'lib.sh', 'recipes.sh', 'engine.sh', 'runc-without-sys-resource', 'images/image-kindnetd/kindnetd', 'images/image-rabbitmq/rabbitmq-entrypoint'].map((f) => path.join(KIT, f));
 
-  it('pass shellcheck', (t) => {
-    if (!existsSync(SHELLCHECK)) {
-      t.skip(`shellcheck is not installed at ${SHELLCHECK}`);
-      return;
-    }
-    const result = run(SHELLCHECK, ['--external-sources', '--severity=style', ...scripts.map((s) => path.relative(repoPath(), s))]);
-    assert.equal(result.status, 0, result.stdout + result.stderr);
-  });
+  it('pass shellcheck', (t) => assertShellcheckClean(t, scripts));
 
   it('kit.sh answers --help, refuses an unknown command, and reports an empty cache as incomplete', () => {
     const kit = path.join(KIT, 'kit.sh');

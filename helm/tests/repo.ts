@@ -1,6 +1,8 @@
 /** Paths and process helpers shared by the delivery checks. */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
+import type { TestContext } from 'node:test';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -61,4 +63,16 @@ export function filesUnder(dir: string, suffix: string): string[] {
     if (entry.isDirectory()) return filesUnder(full, suffix);
     return entry.name.endsWith(suffix) ? [full] : [];
   });
+}
+
+const SHELLCHECK = '/usr/bin/shellcheck';
+
+/** Asserts `files` pass shellcheck at style level (sourced files followed); skips the test without shellcheck. */
+export function assertShellcheckClean(t: TestContext, files: readonly string[]): void {
+  if (!existsSync(SHELLCHECK)) {
+    t.skip(`shellcheck is not installed at ${SHELLCHECK}`);
+    return;
+  }
+  const result = run(SHELLCHECK, ['--external-sources', '--severity=style', ...files.map((f) => path.relative(ROOT, f))]);
+  assert.equal(result.status, 0, result.stdout + result.stderr);
 }

@@ -8,12 +8,11 @@ import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { filesUnder, repoPath, run } from './repo';
+import { assertShellcheckClean, filesUnder, repoPath, run } from './repo';
 
 const SCRIPTS_DIR = repoPath('scripts', 'cluster');
 const scripts = filesUnder(SCRIPTS_DIR, '.sh').sort();
 const entryPoints = scripts.filter((s) => path.basename(s) !== 'lib.sh');
-const SHELLCHECK = '/usr/bin/shellcheck';
 
 /** A PATH holding every command of /usr/bin and /bin except the cluster tools: "a machine without them". */
 function pathWithout(tools: string[]): string {
@@ -50,14 +49,7 @@ describe('cluster scripts', () => {
     });
   }
 
-  it('pass shellcheck', (t) => {
-    if (!existsSync(SHELLCHECK)) {
-      t.skip(`shellcheck is not installed at ${SHELLCHECK}`);
-      return;
-    }
-    const result = run(SHELLCHECK, ['--external-sources', '--severity=style', ...scripts.map((s) => path.relative(repoPath(), s))]);
-    assert.equal(result.status, 0, result.stdout + result.stderr);
-  });
+  it('pass shellcheck', (t) => assertShellcheckClean(t, scripts));
 
   for (const script of entryPoints) {
     const name = path.basename(script);

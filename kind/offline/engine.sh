@@ -22,8 +22,8 @@ kit_engine_start() {
     kit_note "Docker engine: $(docker version --format '{{.Server.Version}}') at ${DOCKER_HOST:-the default socket}"
     return
   fi
-  [[ "$(id -u)" == 0 ]] || kit_die "no Docker engine answers, and starting one needs root (or start yours and set DOCKER_HOST)"
-  command -v dockerd >/dev/null || kit_die "no Docker engine answers and dockerd is missing (Debian: apt-get install docker.io)"
+  [[ "$(id -u)" == 0 ]] || die "no Docker engine answers, and starting one needs root (or start yours and set DOCKER_HOST)"
+  command -v dockerd >/dev/null || die "no Docker engine answers and dockerd is missing (Debian: apt-get install docker.io)"
   local runtime=()
   if kit_host_has_sys_resource; then
     kit_note "this host grants CAP_SYS_RESOURCE: containers run with runc as it is"
@@ -32,14 +32,14 @@ kit_engine_start() {
     runtime=(--add-runtime "kit-runc=${KIT_DIR}/runc-without-sys-resource" --default-runtime kit-runc)
   fi
   mkdir -p "${KIT_DOCKER_ROOT}" "${KIT_DOCKER_EXEC_ROOT}" "${KIT_LOGS}"
-  kit_log "starting dockerd (socket ${KIT_DOCKER_SOCKET}, data ${KIT_DOCKER_ROOT}, log ${KIT_LOGS}/dockerd.log)"
+  log "starting dockerd (socket ${KIT_DOCKER_SOCKET}, data ${KIT_DOCKER_ROOT}, log ${KIT_LOGS}/dockerd.log)"
   setsid dockerd --host "unix://${KIT_DOCKER_SOCKET}" --data-root "${KIT_DOCKER_ROOT}" \
     --exec-root "${KIT_DOCKER_EXEC_ROOT}" --pidfile "${KIT_DOCKERD_PIDFILE}" "${runtime[@]}" \
     >>"${KIT_LOGS}/dockerd.log" 2>&1 </dev/null &
   export DOCKER_HOST="unix://${KIT_DOCKER_SOCKET}"
   local deadline=$((SECONDS + 60))
   until kit_engine_answers; do
-    ((SECONDS < deadline)) || { tail -n 20 "${KIT_LOGS}/dockerd.log" >&2; kit_die "dockerd did not answer within 60s"; }
+    ((SECONDS < deadline)) || { tail -n 20 "${KIT_LOGS}/dockerd.log" >&2; die "dockerd did not answer within 60s"; }
     sleep 1
   done
   kit_note "dockerd $(docker version --format '{{.Server.Version}}') answers (pid $(cat "${KIT_DOCKERD_PIDFILE}"))"
@@ -51,7 +51,7 @@ kit_engine_stop() {
   local pid deadline=$((SECONDS + 60))
   pid="$(cat "${KIT_DOCKERD_PIDFILE}")"
   if kill -0 "${pid}" 2>/dev/null; then
-    kit_log "stopping dockerd (pid ${pid})"
+    log "stopping dockerd (pid ${pid})"
     kill -TERM "${pid}"
     while kill -0 "${pid}" 2>/dev/null; do
       ((SECONDS < deadline)) || { kill -KILL "${pid}" 2>/dev/null || true; break; }

@@ -70,7 +70,7 @@ kit_build_one() {
   log="${KIT_LOGS}/${name}.log"
   rm -rf "${out}"
   mkdir -p "${out}" "${KIT_LOGS}"
-  kit_log "[${index}/${total}] ${name}: ${recipe} ${source} (log: ${log})"
+  log "[${index}/${total}] ${name}: ${recipe} ${source} (log: ${log})"
   started=${SECONDS}
   # A background job and `wait`, so that errexit holds inside the recipe (a tested subshell would ignore it).
   local status=0
@@ -78,7 +78,7 @@ kit_build_one() {
   wait "$!" || status=$?
   if ((status != 0)); then
     tail -n 30 "${log}" >&2
-    kit_die "${name} failed after $(kit_duration $((SECONDS - started))) (exit code ${status}); its log: ${log}"
+    die "${name} failed after $(kit_duration $((SECONDS - started))) (exit code ${status}); its log: ${log}"
   fi
   echo "${hash}" >"$(kit_stamp "${name}")"
   kit_note "${name}: built in $(kit_duration $((SECONDS - started)))"
@@ -93,7 +93,7 @@ cmd_build() {
     kit_build_one "${name}" "${index}" "${#plan[@]}"
   done
   kit_link_tools
-  kit_log "offline kit ready in $(kit_duration $((SECONDS - started))): $(du -sh "${FAULTLINE_KIT_CACHE}" | cut -f1) in ${FAULTLINE_KIT_CACHE}"
+  log "offline kit ready in $(kit_duration $((SECONDS - started))): $(du -sh "${FAULTLINE_KIT_CACHE}" | cut -f1) in ${FAULTLINE_KIT_CACHE}"
 }
 
 cmd_status() {
@@ -130,5 +130,5 @@ case "${command}" in
     ;;
   env) echo "export PATH=\"${KIT_BIN}:\${PATH}\"" ;;
   -h | --help) usage ;;
-  *) usage >&2; kit_die "unknown command: ${command}" ;;
+  *) usage >&2; die "unknown command: ${command}" ;;
 esac

@@ -17,12 +17,10 @@ export FAULTLINE_KIT_CACHE KIT_BIN KIT_OUT KIT_LOGS
 : "${KIT_DOCKER_SOCKET:=/run/faultline-kit/docker.sock}"
 KIT_COMPONENTS="${KIT_DIR}/components.tsv"
 
-kit_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# log, warn and die as the cluster scripts print them; kit_note for an indented detail line.
+# shellcheck source=scripts/cluster/lib.sh
+source "${REPO_ROOT}/scripts/cluster/lib.sh"
 kit_note() { printf '    %s\n' "$*" >&2; }
-kit_die() {
-  printf 'error: %s\n' "$*" >&2
-  exit 1
-}
 
 # Go builds: the local toolchain only, static binaries, no VCS stamping, modules through the module proxy.
 kit_go_env() {
@@ -38,7 +36,7 @@ kit_rows() {
 kit_field() {
   local row
   row="$(kit_rows | awk -v n="$1" '$1 == n')"
-  [[ -n "${row}" ]] || kit_die "no component named $1 in ${KIT_COMPONENTS}"
+  [[ -n "${row}" ]] || die "no component named $1 in ${KIT_COMPONENTS}"
   awk -v c="$2" '{ print $c }' <<<"${row}"
 }
 

@@ -84,7 +84,7 @@ recipe_gcc_static() {
 # deb:SUITE -> a minimal Debian root file system from Debian's mirror, imported as the component's image.
 recipe_debootstrap() {
   local suite="${2#deb:}" out="$3" image="$4" rootfs
-  command -v debootstrap >/dev/null || kit_die "debootstrap is missing (apt-get install debootstrap)"
+  command -v debootstrap >/dev/null || die "debootstrap is missing (apt-get install debootstrap)"
   rootfs="${FAULTLINE_KIT_CACHE}/src/rootfs-${suite}"
   rm -rf "${rootfs}"
   debootstrap --variant=minbase "${suite}" "${rootfs}" "${KIT_DEBIAN_MIRROR:-http://deb.debian.org/debian}" \
@@ -144,7 +144,7 @@ recipe_maven_image() {
   kit_context "${name}" "$2" "${out}/context"
   mvn -q dependency:get -Dtransitive=false "-Dartifact=${group}:${artifact}:${version}:jar:${classifier}"
   jar="${HOME}/.m2/repository/${group//.//}/${artifact}/${version}/${artifact}-${version}-${classifier}.jar"
-  [[ -f "${jar}" ]] || kit_die "Maven did not leave ${jar}"
+  [[ -f "${jar}" ]] || die "Maven did not leave ${jar}"
   cp "${jar}" "${out}/context/app.jar"
   kit_docker_build "${name}" "${images}" "${out}/context"
   rm -rf "${out}/context"
