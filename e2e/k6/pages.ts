@@ -6,12 +6,12 @@
 import { check, sleep } from 'k6';
 import http from 'k6/http';
 import type { Options } from 'k6/options';
-import { FRONT_END_URL, SCALE } from './lib/targets.ts';
+import { duration, FRONT_END_URL, SCALE } from './lib/targets.ts';
 
 export const options: Options = {
   scenarios: {
-    slow: { executor: 'constant-vus', vus: 2 * SCALE, duration: '1m', exec: 'slowPage' },
-    fast: { executor: 'constant-arrival-rate', rate: 10 * SCALE, timeUnit: '1s', duration: '1m', preAllocatedVUs: 5 * SCALE, exec: 'fastPage' },
+    slow: { executor: 'constant-vus', vus: 2 * SCALE, duration: duration(60), exec: 'slowPage' },
+    fast: { executor: 'constant-arrival-rate', rate: 10 * SCALE, timeUnit: '1s', duration: duration(60), preAllocatedVUs: 5 * SCALE, exec: 'fastPage' },
   },
   thresholds: {
     'http_req_failed{page:slow}': ['rate<0.01'],

@@ -2,14 +2,15 @@
  * A retry storm: a rising request rate through retry-client against a backend failing half of its answers
  * (failRate=50, mode=busy). With retries on (the chart's default, 5 attempts) >= 95% succeed, at the price
  * of about two backend calls per request; run it against scenarios/retry-fail-rate.yaml (no retries) and
- * the success threshold fails, which is the scenario's symptom.
+ * the success threshold fails, which is the scenario's symptom (e2e/src/load/retry-storm-thresholds.spec.ts
+ * shows both sides on the local lab; `npm run test:load` runs this script against it).
  * k6 run e2e/k6/retry-storm.ts -e RETRY_CLIENT_URL=http://localhost:8082 [-e FAIL_RATE=50 -e MODE=busy]
  */
 import { check } from 'k6';
 import http from 'k6/http';
 import { Rate, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { RETRY_CLIENT_URL, SCALE } from './lib/targets.ts';
+import { duration, RETRY_CLIENT_URL, SCALE } from './lib/targets.ts';
 
 interface CallResult {
   outcome: 'success' | 'failed' | 'error' | 'timeout' | 'circuit_open';
@@ -33,9 +34,9 @@ export const options: Options = {
       preAllocatedVUs: 20 * SCALE,
       maxVUs: 100 * SCALE,
       stages: [
-        { duration: '30s', target: 50 * SCALE },
-        { duration: '1m', target: 50 * SCALE },
-        { duration: '15s', target: 0 },
+        { duration: duration(30), target: 50 * SCALE },
+        { duration: duration(60), target: 50 * SCALE },
+        { duration: duration(15), target: 0 },
       ],
     },
   },

@@ -7,7 +7,7 @@ import { check, group, sleep } from 'k6';
 import http from 'k6/http';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { SCALE, STORE_URL } from './lib/targets.ts';
+import { duration, SCALE, STORE_URL } from './lib/targets.ts';
 
 interface Product {
   id: number;
@@ -16,18 +16,36 @@ interface Product {
 
 const ordersPlaced = new Counter('orders_placed');
 
+/**
+ * Shoppers arriving at a fixed rate (per second) for ARRIVAL_SECONDS instead of the ramp of 5 × SCALE
+ * shoppers: how `npm run bench:load` steps the load up to find the store's capacity.
+ */
+const ARRIVAL_RATE = Number(__ENV.ARRIVAL_RATE || '0');
+const ARRIVAL_SECONDS = Number(__ENV.ARRIVAL_SECONDS || '30');
+
 export const options: Options = {
   scenarios: {
-    shoppers: {
-      executor: 'ramping-vus',
-      startVUs: 0,
-      stages: [
-        { duration: '20s', target: 5 * SCALE },
-        { duration: '1m', target: 5 * SCALE },
-        { duration: '10s', target: 0 },
-      ],
-      gracefulRampDown: '10s',
-    },
+    shoppers:
+      ARRIVAL_RATE > 0
+        ? {
+            executor: 'constant-arrival-rate',
+            rate: ARRIVAL_RATE,
+            timeUnit: '1s',
+            duration: duration(ARRIVAL_SECONDS),
+            // A shopper takes about 1 s (three requests and a 1 s pause), more when the store slows down.
+            preAllocatedVUs: Math.ceil(ARRIVAL_RATE * 2),
+            maxVUs: Math.ceil(ARRIVAL_RATE * 5) + 10,
+          }
+        : {
+            executor: 'ramping-vus',
+            startVUs: 0,
+            stages: [
+              { duration: duration(20), target: 5 * SCALE },
+              { duration: duration(60), target: 5 * SCALE },
+              { duration: duration(10), target: 0 },
+            ],
+            gracefulRampDown: '10s',
+          },
   },
   thresholds: {
     // A healthy store: almost no failed requests, pages and orders answered quickly.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves the lab on a real kind cluster, end to end (npm run test:kind):
 #   engine -> offline kit (node image, stand-in images) -> lab images -> cluster -> kind load -> helm install
-#   -> helm test -> every scenario with --target kind -> teardown.
+#   -> helm test -> k6 smoke -> every scenario with --target kind -> teardown.
 # The cluster, its kubeconfig, the port-forwards and the Docker engine the kit started are removed at the end,
 # also on failure and Ctrl-C (unless --keep).
 set -euo pipefail
@@ -124,11 +124,35 @@ for node in "${nodes[@]}"; do
 done
 echo "the lab's containers (namespace ${FAULTLINE_NAMESPACE}): $((lab_bytes / 1024 / 1024)) MiB working set"
 
+# forward SERVICE PORT: a kubectl port-forward from a free port on 127.0.0.1; sets forwarded_url.
+forwarded_url=""
+forward() {
+  local log="${work}/forward-$1.log" deadline=$((SECONDS + 30)) port=""
+  kc -n "${FAULTLINE_NAMESPACE}" port-forward --address 127.0.0.1 "service/$1" ":$2" >"${log}" 2>&1 &
+  forward_pids+=($!)
+  until [[ -n "${port}" ]]; do
+    port="$(sed -n 's/^Forwarding from 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "${log}" | head -n 1)"
+    [[ -n "${port}" ]] && break
+    ((SECONDS < deadline)) || die "the port-forward to service/$1 did not start: $(cat "${log}")"
+    sleep 0.5
+  done
+  forwarded_url="http://127.0.0.1:${port}"
+}
+
+step "k6 smoke through port-forwards (e2e/k6/smoke.ts)"
+bash "${REPO_ROOT}/scripts/dev/install-k6.sh"
+forward store-front 80
+store_url="${forwarded_url}"
+forward front-end 8080
+front_end_url="${forwarded_url}"
+forward retry-client 8080
+"$(bash "${REPO_ROOT}/scripts/dev/install-k6.sh" --print-path)" run --quiet --no-color \
+  -e STORE_URL="${store_url}" -e FRONT_END_URL="${front_end_url}" -e RETRY_CLIENT_URL="${forwarded_url}" \
+  "${REPO_ROOT}/e2e/k6/smoke.ts"
+
 step "scenarios on the cluster (--target kind)"
-rabbit_port=15672
-kc -n "${FAULTLINE_NAMESPACE}" port-forward --address 127.0.0.1 service/rabbitmq "${rabbit_port}:5672" >"${work}/rabbitmq-forward.log" 2>&1 &
-forward_pids+=($!)
-retry_for 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/${rabbit_port}" 2>/dev/null || die "the RabbitMQ port-forward did not answer"
+forward rabbitmq 5672
+rabbit_port="${forwarded_url##*:}"
 password="$(kc -n "${FAULTLINE_NAMESPACE}" get secret faultline-rabbitmq -o jsonpath='{.data.password}' | base64 -d)"
 run_args=(scenario run --target kind --rabbitmq-url "amqp://faultline:${password}@127.0.0.1:${rabbit_port}")
 if ((${#scenarios[@]})); then run_args+=("${scenarios[@]}"); else run_args+=(--all); fi
