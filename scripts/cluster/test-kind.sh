@@ -128,7 +128,9 @@ echo "the lab's containers (namespace ${FAULTLINE_NAMESPACE}): $((lab_bytes / 10
 forwarded_url=""
 forward() {
   local log="${work}/forward-$1.log" deadline=$((SECONDS + 30)) port=""
-  kc -n "${FAULTLINE_NAMESPACE}" port-forward --address 127.0.0.1 "service/$1" ":$2" >"${log}" 2>&1 &
+  # The log exists before kubectl starts writing it: the loop below may read it first.
+  : >"${log}"
+  kc -n "${FAULTLINE_NAMESPACE}" port-forward --address 127.0.0.1 "service/$1" ":$2" >>"${log}" 2>&1 &
   forward_pids+=($!)
   until [[ -n "${port}" ]]; do
     port="$(sed -n 's/^Forwarding from 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "${log}" | head -n 1)"

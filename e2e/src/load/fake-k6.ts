@@ -1,7 +1,8 @@
 /**
- * Test helper: a stand-in k6 executable (a bash script) that appends its arguments and K6_* environment to $FAKE_K6_RECORD,
- * writes the summary it is given to --summary-export, prints a k6-style error line and exits as told. Its
- * behaviour comes from FAKE_K6_* variables of its environment.
+ * Test helper for the runner's own unit tests (exit codes, signals, the table); the real k6 runs in the
+ * thresholds specs. A stand-in k6 executable (a bash script) that appends its arguments and K6_* environment
+ * to $FAKE_K6_RECORD, writes the summary it is given to --summary-export, prints a k6-style error line and
+ * exits as told. Its behaviour comes from FAKE_K6_* variables of its environment.
  */
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
