@@ -35,7 +35,7 @@ const rows: Row[] = readFileSync(path.join(KIT, 'components.tsv'), 'utf8')
 
 /** The kit's hash of each component, computed by its own lib.sh in a copy of the kit at `dir`. */
 function hashes(dir: string): Record<string, string> {
-  const script = `source "${dir}/lib.sh"; source "${dir}/recipes.sh"; for n in ${rows.map((r) => r.name).join(' ')}; do echo "$n $(kit_hash "$n")"; done`;
+  const script = `source "${dir}/lib.sh"; source "${dir}/recipes.sh"; kit_compute_hashes; for n in ${rows.map((r) => r.name).join(' ')}; do echo "$n $(kit_hash "$n")"; done`;
   const result = run('bash', ['-c', script], { env: { ...process.env, FAULTLINE_KIT_CACHE: path.join(scratch, 'cache') } });
   assert.equal(result.status, 0, result.stderr);
   return Object.fromEntries(result.stdout.trim().split('\n').map((line) => line.split(' ')));

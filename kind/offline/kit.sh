@@ -8,6 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "${KIT_DIR}/recipes.sh"
 # shellcheck source=kind/offline/engine.sh
 source "${KIT_DIR}/engine.sh"
+kit_compute_hashes
 
 usage() {
   cat <<USAGE

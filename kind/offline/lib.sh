@@ -45,20 +45,31 @@ kit_list() {
   [[ "$1" == - ]] || tr ',' '\n' <<<"$1"
 }
 
-# The component's content hash: its row, its recipe's code, its Dockerfile (if any), and the hashes of what it
-# needs. Anything else changing leaves the cached build in place.
+# Every component's content hash: its row, its recipe's code, its Dockerfile (if any), and the hashes of what it
+# needs. Anything else changing leaves the cached build in place. Computed once, in table order (what a component
+# needs comes before it, a test checks), after recipes.sh is sourced.
+declare -gA KIT_HASHES=()
+kit_compute_hashes() {
+  local name recipe dep
+  for name in $(kit_rows | awk '{ print $1 }'); do
+    recipe="$(kit_field "${name}" 3)"
+    KIT_HASHES[${name}]="$(
+      {
+        kit_rows | awk -v n="${name}" '$1 == n'
+        declare -f "recipe_${recipe//-/_}"
+        [[ -f "${KIT_DIR}/images/${name}.Dockerfile" ]] && cat "${KIT_DIR}/images/${name}.Dockerfile"
+        [[ -d "${KIT_DIR}/images/${name}" ]] && find "${KIT_DIR}/images/${name}" -type f -print0 | sort -z | xargs -0 cat
+        for dep in $(kit_list "$(kit_field "${name}" 4)"); do
+          echo "${KIT_HASHES[${dep}]}"
+        done
+      } | sha256sum | cut -c1-16
+    )"
+  done
+}
+
 kit_hash() {
-  local name="$1" recipe dep
-  recipe="$(kit_field "${name}" 3)"
-  {
-    kit_rows | awk -v n="${name}" '$1 == n'
-    declare -f "recipe_${recipe//-/_}"
-    [[ -f "${KIT_DIR}/images/${name}.Dockerfile" ]] && cat "${KIT_DIR}/images/${name}.Dockerfile"
-    [[ -d "${KIT_DIR}/images/${name}" ]] && find "${KIT_DIR}/images/${name}" -type f -print0 | sort -z | xargs -0 cat
-    for dep in $(kit_list "$(kit_field "${name}" 4)"); do
-      kit_hash "${dep}"
-    done
-  } | sha256sum | cut -c1-16
+  ((${#KIT_HASHES[@]})) || kit_compute_hashes
+  echo "${KIT_HASHES[$1]:?no component named $1}"
 }
 
 kit_stamp() { echo "${KIT_OUT}/$1/.kit-hash"; }

@@ -15,7 +15,7 @@ import { findK6, K6_INSTALL_HINT } from './k6-binary';
 import { runK6 } from './k6-run';
 import { machineBusySeconds, usage } from './lab-usage';
 import { type LabSession, runningLab, startLab } from './lab-session';
-import { LOAD_SCRIPTS } from './scripts';
+import { selectScripts } from './scripts';
 import { formatColumns } from './table';
 
 const HELP = `Usage: npm run bench:load -- [--start RATE] [--max RATE] [--steps N] [--seconds S]
@@ -78,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', () => abort.abort());
   process.on('SIGTERM', () => abort.abort());
   const store = lab.serviceUrl('store-front');
-  const shopper = LOAD_SCRIPTS.find((s) => s.name === 'shopper')?.file ?? '';
+  const shopper = selectScripts(['shopper'])[0].file;
   const steps: Step[] = [];
   try {
     if (!store) throw new Error('the lab has no store-front Service');

@@ -3,26 +3,22 @@
 // low). Without the delay (SLOW_SECONDS=0.2, a rollout) and with a 400 ms latency fault on the fast page,
 // exactly those two thresholds must fail: neither can pass whatever the lab does.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { defaultOptions } from '../scenarios/runner';
 import { slowPageTrace } from '../scenarios/slow-page-trace';
 import { LocalTarget } from '../targets/local/local-target';
-import { isBuilt } from '../targets/local/paths';
-import { findK6, K6_INSTALL_HINT } from './k6-binary';
 import { type K6RunResult, runK6, THRESHOLDS_FAILED } from './k6-run';
-import { LOAD_SCRIPTS } from './scripts';
+import { selectScripts } from './scripts';
+import { failedThresholds, k6, runLog, skipReason } from './threshold-checks';
 
-const k6 = findK6(process.env);
 const options = defaultOptions({ slowSeconds: 3 });
-const unbuilt = [...new Set(slowPageTrace.lab(options).deployments.map((d) => d.app)), 'dns-server'].filter((app) => !isBuilt(app));
-const skip = !k6 ? K6_INSTALL_HINT : unbuilt.length ? `not built: ${unbuilt.join(', ')} (node e2e/bin/build-lab.mjs)` : false;
-const script = LOAD_SCRIPTS.find((s) => s.name === 'pages')?.file ?? '';
+const skip = skipReason(slowPageTrace.lab(options));
+const script = selectScripts(['pages'])[0].file;
 
 const p = (result: K6RunResult, page: string, stat: string) => result.summary?.metrics[`http_req_duration{page:${page}}`]?.[stat];
-const failedThresholds = (result: K6RunResult) => (result.summary?.thresholds ?? []).filter((t) => !t.passed).map((t) => `${t.metric} ${t.expression}`).sort();
 
 // Skipped per test (not per suite), so that the skip and its reason show in the run's counts.
 describe('pages thresholds against the slow-page-trace lab', () => {
@@ -30,7 +26,6 @@ describe('pages thresholds against the slow-page-trace lab', () => {
   const out = mkdtempSync(path.join(tmpdir(), 'faultline-pages-'));
   const pages = (name: string, timeScale: number) =>
     runK6({ k6: k6 ?? 'k6', name, script, vars: { FRONT_END_URL: target.serviceUrl('front-end'), TIME_SCALE: String(timeScale) }, outDir: out, timeoutMs: 90_000 });
-  const log = (result: K6RunResult) => `${result.error ?? ''}\n${readFileSync(result.logFile, 'utf8').slice(-2000)}`;
 
   before(async () => {
     if (skip) return;
@@ -46,7 +41,7 @@ describe('pages thresholds against the slow-page-trace lab', () => {
   it('with the 3 s delay: the slow page p50 above it, the fast page p95 low, every threshold holds', { skip, timeout: 90_000 }, async (t) => {
     const result = await pages('delay', 0.25);
     t.diagnostic(`slow p50 ${p(result, 'slow', 'med')?.toFixed(0)} ms, fast p95 ${p(result, 'fast', 'p(95)')?.toFixed(1)} ms (med ${p(result, 'fast', 'med')?.toFixed(1)}, max ${p(result, 'fast', 'max')?.toFixed(1)}), k6 exit ${result.exitCode}`);
-    assert.equal(result.exitCode, 0, `${failedThresholds(result).join(', ')}\n${log(result)}`);
+    assert.equal(result.exitCode, 0, `${failedThresholds(result).join(', ')}\n${runLog(result)}`);
     assert.deepEqual(failedThresholds(result), []);
   });
 
@@ -55,7 +50,7 @@ describe('pages thresholds against the slow-page-trace lab', () => {
     await target.setFaults('front-end', { latency: { ms: 400, route: '/fast-page' } });
     const result = await pages('no-delay', 0.15);
     t.diagnostic(`slow p50 ${p(result, 'slow', 'med')?.toFixed(0)} ms, fast p95 ${p(result, 'fast', 'p(95)')?.toFixed(1)} ms (med ${p(result, 'fast', 'med')?.toFixed(1)}, max ${p(result, 'fast', 'max')?.toFixed(1)}), k6 exit ${result.exitCode}`);
-    assert.equal(result.exitCode, THRESHOLDS_FAILED, log(result));
+    assert.equal(result.exitCode, THRESHOLDS_FAILED, runLog(result));
     assert.deepEqual(failedThresholds(result), ['http_req_duration{page:fast} p(95)<300', 'http_req_duration{page:slow} p(50)>2900']);
   });
 });

@@ -3,7 +3,7 @@
 // rate>=0.95` must FAIL (k6 exit 99); after the scenario's own fix step (5 attempts, a rollout) the same
 // script must hold every threshold. A threshold that could never fail would pass the first half.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,25 +11,18 @@ import { retryFailRate } from '../scenarios/retry-fail-rate';
 import { defaultOptions } from '../scenarios/runner';
 import { SUITE_OPTIONS } from '../scenarios/suite-support';
 import { LocalTarget } from '../targets/local/local-target';
-import { isBuilt } from '../targets/local/paths';
-import { findK6, K6_INSTALL_HINT } from './k6-binary';
 import { type K6RunResult, runK6, THRESHOLDS_FAILED } from './k6-run';
-import { LOAD_SCRIPTS } from './scripts';
+import { selectScripts } from './scripts';
+import { failedThresholds, k6, runLog, skipReason } from './threshold-checks';
 
-const k6 = findK6(process.env);
 const options = defaultOptions(SUITE_OPTIONS);
-const unbuilt = [...new Set(retryFailRate.lab(options).deployments.map((d) => d.app)), 'dns-server'].filter((app) => !isBuilt(app));
-const skip = !k6 ? K6_INSTALL_HINT : unbuilt.length ? `not built: ${unbuilt.join(', ')} (node e2e/bin/build-lab.mjs)` : false;
-const script = LOAD_SCRIPTS.find((s) => s.name === 'retry-storm')?.file ?? '';
+const skip = skipReason(retryFailRate.lab(options));
+const script = selectScripts(['retry-storm'])[0].file;
 
 /** What a person reading the test output wants to see: calls, success rate, attempts per call. */
 function measured(result: K6RunResult): string {
   const m = result.summary?.metrics;
   return `${m?.http_reqs?.count ?? 0} calls, ${((m?.calls_succeeded?.value ?? 0) * 100).toFixed(1)}% succeeded, ${(m?.backend_attempts?.avg ?? 0).toFixed(2)} backend attempts per call, k6 exit ${result.exitCode}`;
-}
-
-function failedThresholds(result: K6RunResult): string[] {
-  return (result.summary?.thresholds ?? []).filter((t) => !t.passed).map((t) => `${t.metric} ${t.expression}`);
 }
 
 // Skipped per test (not per suite), so that the skip and its reason show in the run's counts.
@@ -40,7 +33,6 @@ describe('retry-storm thresholds against the retry-fail-rate lab', () => {
   // clear of the 95% bar (4 standard deviations).
   const storm = (name: string, timeScale: number) =>
     runK6({ k6: k6 ?? 'k6', name, script, vars: { RETRY_CLIENT_URL: target.serviceUrl('retry-client'), TIME_SCALE: String(timeScale) }, outDir: out, timeoutMs: 120_000 });
-  const log = (result: K6RunResult) => `${result.error ?? ''}\n${readFileSync(result.logFile, 'utf8').slice(-2000)}`;
 
   before(async () => {
     if (!skip) await target.start(retryFailRate.lab(options));
@@ -53,7 +45,7 @@ describe('retry-storm thresholds against the retry-fail-rate lab', () => {
   it('with the break (no retries) the success threshold fails, and only it', { skip, timeout: 120_000 }, async (t) => {
     const result = await storm('no-retries', 0.1);
     t.diagnostic(`no retries: ${measured(result)}`);
-    assert.equal(result.exitCode, THRESHOLDS_FAILED, log(result));
+    assert.equal(result.exitCode, THRESHOLDS_FAILED, runLog(result));
     assert.deepEqual(failedThresholds(result), ['calls_succeeded rate>=0.95']);
     const success = result.summary?.metrics.calls_succeeded.value ?? 1;
     assert.ok(success < 0.95, `success rate ${success}`);
@@ -66,7 +58,7 @@ describe('retry-storm thresholds against the retry-fail-rate lab', () => {
     await fix.run({ target, options, state: {}, evidence: () => undefined });
     const result = await storm('retries', 0.3);
     t.diagnostic(`5 attempts: ${measured(result)}`);
-    assert.equal(result.exitCode, 0, `${failedThresholds(result).join(', ')}\n${log(result)}`);
+    assert.equal(result.exitCode, 0, `${failedThresholds(result).join(', ')}\n${runLog(result)}`);
     assert.deepEqual(failedThresholds(result), []);
     assert.ok((result.summary?.thresholds.length ?? 0) >= 4, 'the run was judged by its thresholds');
     assert.ok((result.summary?.metrics.backend_attempts.avg ?? 0) > 1, 'calls were retried');

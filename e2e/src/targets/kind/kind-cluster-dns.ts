@@ -17,7 +17,7 @@
 import type { ClusterDnsControl, DnsDrop, DnsPodQueries, DnsServiceInfo, DnsServiceMode } from '../cluster-dns-control';
 import { type CommandRunner, runJson } from './command-runner';
 import type { KubeList, KubePod, KubeService } from './kube-objects';
-import { parseCorednsLog } from './log-lines';
+import { COREDNS_SELECTOR, logsArgs, parseCorednsLog } from './log-lines';
 
 /** The lab Deployment the ingress-nginx controller plays on a cluster (seed 003's nginx with auth-url). */
 export const AUTH_PROXY_DEPLOYMENT = 'auth-proxy';
@@ -56,7 +56,6 @@ export function serviceModeOf(cilium: CiliumConfig | undefined, kubeProxy: boole
   return undefined;
 }
 
-const sinceTime = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 export class KindClusterDns implements ClusterDnsControl {
   private mode: DnsServiceMode | undefined;
@@ -72,7 +71,7 @@ export class KindClusterDns implements ClusterDnsControl {
   }
 
   private async dnsPods(): Promise<{ name: string; ip: string }[]> {
-    const list = await runJson<KubeList<KubePod>>(this.options.runner, 'kubectl', this.args(['get', 'pods', '-l', 'k8s-app=kube-dns', '-o', 'json']));
+    const list = await runJson<KubeList<KubePod>>(this.options.runner, 'kubectl', this.args(['get', 'pods', '-l', COREDNS_SELECTOR, '-o', 'json']));
     return list.items
       .filter((p) => !p.metadata.deletionTimestamp && p.status.phase === 'Running' && p.status.podIP)
       .map((p) => ({ name: p.metadata.name, ip: p.status.podIP as string }))
@@ -120,8 +119,7 @@ export class KindClusterDns implements ClusterDnsControl {
 
   async podQueries(): Promise<DnsPodQueries[]> {
     const pods = await this.dnsPods();
-    const args = ['logs', '-l', 'k8s-app=kube-dns', '--prefix', '--timestamps', '--tail=-1', `--since-time=${sinceTime(this.options.since())}`];
-    const records = parseCorednsLog((await this.options.runner.run('kubectl', this.args(args))).stdout);
+    const records = parseCorednsLog((await this.options.runner.run('kubectl', this.args(logsArgs(COREDNS_SELECTOR, this.options.since())))).stdout);
     return pods.map((pod) => ({ pod: pod.name, ip: pod.ip, queries: records.filter((r) => r.server === pod.name) }));
   }
 

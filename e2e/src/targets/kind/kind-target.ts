@@ -23,11 +23,12 @@ import { type CommandRunner, ProcessCommandRunner, runJson } from './command-run
 import { type KubeEndpointSlice, type KubeList, type KubePod, type KubeService, parseTopPods, toPodInfos, toServiceInfo } from './kube-objects';
 import { AUTH_INGRESS_HOST, type AuthIngressMapping, authIngressMapping } from './auth-ingress-values';
 import { labValues, UPSTREAM_DNS_DEPLOYMENT } from './lab-values';
-import { kubectlSinceTime, parseCorednsLog, parseKubectlLogs } from './log-lines';
+import { COREDNS_SELECTOR, logsArgs, parseCorednsLog, parseKubectlLogs } from './log-lines';
 import { zipkinTrace, zipkinTraces } from './zipkin-api';
 import { DEFAULT_PROBE_IMAGE } from './pod-curl';
 import { ProbePod } from './probe-pod';
 import { patchServicePorts } from './service-ports';
+import { setDeploymentEnv } from './deployment-env';
 import { PortForward } from './port-forward';
 import { KindClusterDns } from './kind-cluster-dns';
 import { KindIngress } from './kind-ingress';
@@ -221,17 +222,9 @@ export class KindTarget implements Target {
   }
 
   async setEnv(deployment: string, env: Record<string, string | undefined>): Promise<void> {
-    const app = this.chart.resource(deployment);
-    const assignments = Object.entries(env).map(([key, value]) => (value === undefined ? `${key}-` : `${key}=${value}`));
-    if (!assignments.length) return;
-    const before = (await this.pods(deployment)).map((pod) => `pod/${pod.name}`);
-    await this.runner.run('kubectl', this.kubectl(['set', 'env', `deployment/${app}`, ...assignments]));
-    await this.runner.run('kubectl', this.kubectl(['rollout', 'status', `deployment/${app}`, '--timeout=180s']), { timeoutMs: 190_000 });
-    // `rollout status` returns while the old pods still drain (unready, but reachable through rules kube-proxy
-    // has not rewritten yet): the change is in effect once they are gone.
-    if (before.length) {
-      await this.runner.run('kubectl', this.kubectl(['wait', '--for=delete', ...before, '--timeout=120s']), { timeoutMs: 130_000 });
-    }
+    if (!Object.keys(env).length) return;
+    const oldPods = (await this.pods(deployment)).map((pod) => pod.name);
+    await setDeploymentEnv(this.runner, this.kubectl([]), this.chart.resource(deployment), env, oldPods);
     // The rollout replaced the pods: forwards to them (and Services' forwards landing on them) are gone.
     await this.podForwards.stopAll();
     const services = this.lab?.services ?? [];
@@ -265,20 +258,8 @@ export class KindTarget implements Target {
   }
 
   async logs(deployment: string, options: { since?: number; match?: LogPredicate } = {}): Promise<LogLine[]> {
-    const app = this.chart.app(deployment);
     const since = options.since ?? this.startedAt;
-    const args = [
-      'logs',
-      '-l',
-      this.chart.selector(deployment),
-      '-c',
-      app,
-      '--prefix',
-      '--timestamps',
-      '--tail=-1',
-      '--max-log-requests=20',
-      `--since-time=${kubectlSinceTime(since)}`, // the exact cut is made below
-    ];
+    const args = logsArgs(this.chart.selector(deployment), since, { container: this.chart.app(deployment), maxRequests: 20 });
     const result = await this.runner.run('kubectl', this.kubectl(args));
     return parseKubectlLogs(result.stdout, deployment).filter((line) => line.at >= since && (!options.match || options.match(line)));
   }
@@ -318,7 +299,7 @@ export class KindTarget implements Target {
       const [result] = await this.eachPod(UPSTREAM_DNS_DEPLOYMENT, DNS_QUERIES_PATH);
       return dnsQueriesOf(result, role);
     }
-    const args = ['logs', '-l', 'k8s-app=kube-dns', '--prefix', '--timestamps', '--tail=-1', `--since-time=${kubectlSinceTime(this.startedAt)}`];
+    const args = logsArgs(COREDNS_SELECTOR, this.startedAt);
     const result = await this.runner.run('kubectl', this.kubectl(args, this.options.dnsNamespace ?? 'kube-system'));
     return parseCorednsLog(result.stdout);
   }

@@ -91,6 +91,27 @@ export function parseCorednsLog(text: string): DnsQueryRecord[] {
   return records.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
 }
 
+/** The CoreDNS pods' selector (kubeadm's label on its Deployment). */
+export const COREDNS_SELECTOR = 'k8s-app=kube-dns';
+
+/**
+ * `kubectl logs` of the pods `selector` picks since `sinceMs`, every line with its pod and time (parsed by
+ * parseKubectlLogs / parseCorednsLog); the exact cut below the second is left to the caller.
+ */
+export function logsArgs(selector: string, sinceMs: number, options: { container?: string; maxRequests?: number } = {}): string[] {
+  return [
+    'logs',
+    '-l',
+    selector,
+    ...(options.container ? ['-c', options.container] : []),
+    '--prefix',
+    '--timestamps',
+    '--tail=-1',
+    ...(options.maxRequests ? [`--max-log-requests=${options.maxRequests}`] : []),
+    `--since-time=${kubectlSinceTime(sinceMs)}`,
+  ];
+}
+
 /** kubectl's --since-time takes whole seconds: the second `ms` falls in (callers cut the rest themselves). */
 export function kubectlSinceTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
