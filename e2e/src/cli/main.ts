@@ -20,7 +20,7 @@ Commands:
 
 \`faultline <command> --help\` for a command's options.`;
 
-const VALUE_FLAGS = ['target', 'hang-seconds', 'slow-seconds', 'samples', 'rabbitmq-url', 'service', 'limit'];
+const VALUE_FLAGS = ['target', 'hang-seconds', 'slow-seconds', 'samples', 'rabbitmq-url', 'service', 'limit', 'jobs'];
 
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, VALUE_FLAGS);

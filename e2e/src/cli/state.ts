@@ -36,6 +36,6 @@ export function removeState(): void {
 /** The running lab's state, or an error telling the user to start one. */
 export function requireRunningLab(): LabState {
   const state = readState();
-  if (!state || !isAlive(state.pid)) throw new Error('no lab is running: start one with `npx faultline up`');
+  if (!state || !isAlive(state.pid)) throw new Error('no lab is running: start one with `npm start` in another terminal (it builds the apps, then runs the lab)');
   return state;
 }

@@ -1,8 +1,9 @@
 // Reading evidence: Prometheus text summed across pods, a trace as an indented tree.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { ZipkinSpan } from '@faultline/zipkin-receiver';
 import { parseMetrics, sumMetric } from './metrics';
-import { formatTrace, traceDuration } from './trace-tree';
+import { formatTrace, servicesInCallOrder, traceDuration, traceFailure, traceListLine } from './trace-tree';
 
 describe('metrics', () => {
   const pod = '# HELP x\nhttp_requests_total{method="GET",route="/",status_code="200"} 3\nhttp_requests_total{method="GET",route="/",status_code="503"} 2\nup 1\n';
@@ -25,5 +26,21 @@ describe('trace tree', () => {
   });
   it('measures the whole trace', () => {
     assert.equal(traceDuration(spans), 3_000_000);
+  });
+
+  // As the Zipkin API returns them: the child's span ends first, so it comes first.
+  const order: ZipkinSpan[] = [
+    { traceId: 'b'.repeat(32), id: '4'.repeat(16), parentId: '3'.repeat(16), name: 'post /', kind: 'SERVER' as const, timestamp: 20, duration: 4_000_000, localEndpoint: { serviceName: 'order-service' }, tags: { 'http.status_code': '500', error: 'getaddrinfo EAI_AGAIN myexternalserver.com', 'error.type': 'EAI_AGAIN' } },
+    { traceId: 'b'.repeat(32), id: '3'.repeat(16), name: 'post /api/orders', kind: 'SERVER' as const, timestamp: 0, duration: 4_100_000, localEndpoint: { serviceName: 'store-front' }, tags: { 'http.status_code': '502' } },
+  ];
+  it('lists services in the order the calls reached them, not the order spans arrived', () => {
+    assert.deepEqual(servicesInCallOrder(order), ['store-front', 'order-service']);
+  });
+  it('marks a failed trace with the root status and the cause, and a good one as ok', () => {
+    assert.equal(traceFailure(order), 'HTTP 502 (EAI_AGAIN)');
+    assert.equal(traceFailure([{ ...spans[0] }]), undefined);
+    assert.equal(traceFailure(spans), 'error at business-logic (ECONNREFUSED)');
+    assert.equal(traceListLine(order), `${'b'.repeat(32)}    4100.0 ms  FAILED HTTP 502 (EAI_AGAIN)  post /api/orders  (store-front → order-service)`);
+    assert.match(traceListLine([{ ...spans[0] }]), /3000\.0 ms {2}ok {2}get \/slow-page {2}\(front-end\)$/);
   });
 });

@@ -52,3 +52,34 @@ export function traceDuration(spans: readonly ZipkinSpan[]): number {
   const ends = spans.map((s) => (s.timestamp ?? 0) + (s.duration ?? 0));
   return Math.max(...ends) - Math.min(...starts);
 }
+
+/** The services of a trace in the order the calls reached them: a walk of the tree in start order. */
+export function servicesInCallOrder(spans: readonly ZipkinSpan[]): string[] {
+  const services: string[] = [];
+  const walk = (node: TraceNode) => {
+    const service = node.span.localEndpoint?.serviceName ?? '?';
+    if (!services.includes(service)) services.push(service);
+    node.children.forEach(walk);
+  };
+  buildTree(spans).forEach(walk);
+  return services;
+}
+
+/** What failed in a trace, in a few words, or undefined: the root's 5xx, else the first span marked as an error. */
+export function traceFailure(spans: readonly ZipkinSpan[]): string | undefined {
+  const [root] = buildTree(spans);
+  const failed = spans.filter((s) => s.tags?.error !== undefined || s.tags?.['error.type'] !== undefined);
+  const status = Number(root?.span.tags?.['http.status_code']);
+  const cause = failed.map((s) => s.tags?.['error.type'] ?? s.tags?.error).find(Boolean);
+  if (status >= 500) return `HTTP ${status}${cause ? ` (${cause})` : ''}`;
+  if (failed.length) return `error at ${failed[0].localEndpoint?.serviceName ?? '?'}${cause ? ` (${cause})` : ''}`;
+  return undefined;
+}
+
+/** One line of `faultline trace`'s list: id, duration, FAILED and why (or ok), the root span, the services in call order. */
+export function traceListLine(spans: readonly ZipkinSpan[]): string {
+  const [root] = buildTree(spans);
+  const failure = traceFailure(spans);
+  const duration = `${(traceDuration(spans) / 1000).toFixed(1).padStart(8)} ms`;
+  return `${root.span.traceId}  ${duration}  ${failure ? `FAILED ${failure}` : 'ok'}  ${root.span.name ?? '?'}  (${servicesInCallOrder(spans).join(' → ')})`;
+}

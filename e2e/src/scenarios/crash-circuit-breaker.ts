@@ -43,6 +43,7 @@ export const crashCircuitBreaker: Scenario = {
   symptom: 'no breaker: each caller waits for its timeout; the backend restarts (restart count grows)',
   fix: 'breaker on: after 2 failures callers get fast 503s; once the backend is back, a half-open probe closes it',
   targets: ['local', 'kind'],
+  typicalSeconds: 45,
   lab: (options) =>
     resilienceLab({
       hangSeconds: options.hangSeconds,

@@ -28,7 +28,7 @@ function askedBefore(query: DnsQueryRecord, absolute: DnsQueryRecord, records: r
 async function orderAndCountQueries(target: Target, evidence: StepContext['evidence']): Promise<DnsQueryRecord[]> {
   const since = Date.now();
   const placed = await placeOrder(target, INSPEKTOR_GADGET);
-  evidence('browser', `POST /api/orders (product 11) → ${shown(placed)}`);
+  evidence('harness HTTP', `POST /api/orders (product 11) → ${shown(placed)}`);
   expect(placed.status === 201, `the order should be taken: ${shown(placed)}`);
   const queries = await queriesFor(target, 'cluster', EXTERNAL_HOST, since);
   evidence(`trace_dns --filter 'qr==Q,qtype==A,name~^${EXTERNAL_HOST}.*'`, `${queries.length} A queries:\n${formatQueries(queries)}`);

@@ -31,7 +31,7 @@ export const dnsUpstreamFailure: Scenario = {
       async run({ target, evidence }) {
         const since = Date.now();
         const placed = await placeOrder(target, INSPEKTOR_GADGET);
-        evidence('browser', `POST /api/orders (product 11) → ${shown(placed)}`);
+        evidence('harness HTTP', `POST /api/orders (product 11) → ${shown(placed)}`);
         expect(placed.status === 201, `the order should be taken while DNS works: ${shown(placed)}`);
         const call = await target.waitForLog('external-server', (l) => l.json?.msg !== undefined && l.text.includes(EXTERNAL_HOST), { since, what: 'external-server logging the call' });
         evidence('kubectl logs -l app=external-server', call.text);
@@ -52,7 +52,7 @@ export const dnsUpstreamFailure: Scenario = {
       async run({ target, state, evidence }) {
         const since = state.brokenAt as number;
         const placed = await placeOrder(target, INSPEKTOR_GADGET);
-        evidence('browser', `POST /api/orders (product 11) → ${shown(placed)}`);
+        evidence('harness HTTP', `POST /api/orders (product 11) → ${shown(placed)}`);
         expect(placed.status !== undefined && placed.status >= 500, `the order should fail while the upstream DNS is broken: ${shown(placed)}`);
         const line = await target.waitForLog('order-service', (l) => l.text.includes('EAI_AGAIN'), { since, what: 'an order-service log line naming EAI_AGAIN' });
         evidence('kubectl logs -l app=order-service', line.text);
@@ -68,7 +68,7 @@ export const dnsUpstreamFailure: Scenario = {
         expect(upstream.length > 0 && upstream.every((q) => q.qr === 'Q' && q.rcode === null), 'the upstream should have received the queries and sent no reply');
 
         const plain = await placeOrder(target, PLAIN_PRODUCT);
-        evidence('browser', `POST /api/orders (product 1) → ${shown(plain)}`);
+        evidence('harness HTTP', `POST /api/orders (product 1) → ${shown(plain)}`);
         expect(plain.status === 201, `orders without product 11 should still be taken: ${shown(plain)}`);
       },
     },
@@ -92,7 +92,7 @@ export const dnsUpstreamFailure: Scenario = {
           },
           { timeoutMs: 10_000, intervalMs: 250, what: 'an order with product 11 to be taken after the fix' },
         );
-        evidence('browser', `POST /api/orders (product 11) → ${shown(placed)}`);
+        evidence('harness HTTP', `POST /api/orders (product 11) → ${shown(placed)}`);
         const call = await target.waitForLog('external-server', (l) => l.text.includes(EXTERNAL_HOST), { since, what: 'external-server logging the call' });
         evidence('kubectl logs -l app=external-server', call.text);
       },

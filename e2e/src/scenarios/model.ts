@@ -59,6 +59,8 @@ export interface Scenario {
   targets: readonly TargetName[];
   /** Cluster parts it needs; on a target that lacks one it is reported as not run, naming what is missing. */
   requires?: readonly ClusterPart[];
+  /** About how long it takes on the local target with the default options; side by side, the longest start first. */
+  typicalSeconds?: number;
   lab(options: ScenarioOptions): LabSpec;
   steps: readonly Step[];
   /** Removes what the run left outside the lab (a broker queue); runs after the lab is stopped. */

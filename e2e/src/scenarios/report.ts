@@ -31,7 +31,8 @@ function resultCell(r: ScenarioResult): string {
   return r.status === 'not-run' ? 'not run' : r.status;
 }
 
-export function resultTable(results: readonly ScenarioResult[]): string {
+/** The closing table; `wallMs` is the run's wall time when scenarios ran side by side. */
+export function resultTable(results: readonly ScenarioResult[], wallMs?: number): string {
   const rows = results.map((r) => [r.id, r.target, resultCell(r), seconds(r.durationMs), r.reason ?? '']);
   const header = ['scenario', 'target', 'result', 'time', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => Math.min(row[i].length, 70))));
@@ -42,5 +43,6 @@ export function resultTable(results: readonly ScenarioResult[]): string {
   const otherTarget = results.filter((r) => r.status === 'needs-target').length;
   const total = results.reduce((sum, r) => sum + r.durationMs, 0);
   const summary = [`${passed} passed`, `${failed} failed`, ...(notRun ? [`${notRun} not run here`] : []), `${otherTarget} need another target`];
-  return [format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format), '', `${summary.join(', ')}; ${seconds(total)}`].join('\n');
+  const time = wallMs === undefined || wallMs >= total - 500 ? seconds(total) : `${seconds(wallMs)} (${seconds(total)} of scenario time side by side)`;
+  return [format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format), '', `${summary.join(', ')}; ${time}`].join('\n');
 }

@@ -21,6 +21,7 @@ export const retryFailRate: Scenario = {
   symptom: 'about 50% of calls fail',
   fix: 'retries on, 5 attempts: ≥ 95% of calls succeed, each retry a client span',
   targets: ['local', 'kind'],
+  typicalSeconds: 7,
   lab: (options) => resilienceLab({ hangSeconds: options.hangSeconds, clientEnv: { RETRIES_ENABLED: 'false', RETRY_BACKOFF_MS: '5' } }),
   steps: [
     {

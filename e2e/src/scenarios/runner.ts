@@ -1,6 +1,6 @@
 /**
- * Runs scenarios against a target, one after another, each in a lab of its own that is torn down
- * whatever happens. A scenario passes only when every step passed, including the symptom steps
+ * Runs scenarios against a target, each in a lab of its own that is torn down whatever happens: one
+ * after another, or several side by side (each lab on its own addresses, queue and processes). A scenario passes only when every step passed, including the symptom steps
  * (seen while broken) and the after steps (gone after the fix).
  */
 import { randomBytes } from 'node:crypto';
@@ -128,8 +128,21 @@ export async function runScenario(scenario: Scenario, run: RunOptions): Promise<
   return finish(failure ? 'failed' : 'passed', failure);
 }
 
-export async function runScenarios(scenarios: readonly Scenario[], run: RunOptions): Promise<ScenarioResult[]> {
-  const results: ScenarioResult[] = [];
-  for (const scenario of scenarios) results.push(await runScenario(scenario, run));
+/**
+ * Runs scenarios `jobs` at a time; results come back in the order given. Side by side, the longest
+ * (by `typicalSeconds`) start first, so the run takes about as long as its longest scenario.
+ */
+export async function runScenarios(scenarios: readonly Scenario[], run: RunOptions, jobs = 1): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = new Array(scenarios.length);
+  const order = scenarios.map((_, i) => i);
+  if (jobs > 1) order.sort((a, b) => (scenarios[b].typicalSeconds ?? 0) - (scenarios[a].typicalSeconds ?? 0));
+  let next = 0;
+  const worker = async () => {
+    while (next < order.length) {
+      const index = order[next++];
+      results[index] = await runScenario(scenarios[index], run);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, scenarios.length)) }, worker));
   return results;
 }

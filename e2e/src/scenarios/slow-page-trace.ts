@@ -42,7 +42,7 @@ export const slowPageTrace: Scenario = {
       title: 'the demo app landing page loads',
       async run({ target, evidence }) {
         const page = await httpRequest(`${target.serviceUrl('front-end')}/demo-app/`);
-        evidence('browser', `GET /demo-app/ → ${outcome(page)} ${page.headers['content-type'] ?? ''}`);
+        evidence('harness HTTP', `GET /demo-app/ → ${outcome(page)} ${page.headers['content-type'] ?? ''}`);
         expect(page.status === 200 && page.body.includes('Slow page'), `the landing page should load with its Slow page button: ${outcome(page)}`);
       },
     },
@@ -51,7 +51,7 @@ export const slowPageTrace: Scenario = {
       title: 'click "Slow page"',
       async run({ target, state, evidence }) {
         const page = await httpRequest(`${target.serviceUrl('front-end')}/slow-page`, { timeoutMs: 60_000 });
-        evidence('browser', `GET /slow-page → ${outcome(page)} in ${page.durationMs} ms`);
+        evidence('harness HTTP', `GET /slow-page → ${outcome(page)} in ${page.durationMs} ms`);
         expect(page.status === 200, `the slow page should answer: ${outcome(page)} ${page.body}`);
         state.slowTraceId = String(page.headers['x-trace-id'] ?? (page.json as { traceId?: string })?.traceId ?? '');
         expect(state.slowTraceId, 'the slow page should name its trace id (x-trace-id)');
@@ -95,7 +95,7 @@ export const slowPageTrace: Scenario = {
       title: 'click "Fast page"',
       async run({ target, state, evidence }) {
         const page = await httpRequest(`${target.serviceUrl('front-end')}/fast-page`);
-        evidence('browser', `GET /fast-page → ${outcome(page)} in ${page.durationMs} ms`);
+        evidence('harness HTTP', `GET /fast-page → ${outcome(page)} in ${page.durationMs} ms`);
         expect(page.status === 200, `the fast page should answer: ${outcome(page)}`);
         state.fastTraceId = String(page.headers['x-trace-id'] ?? '');
         expect(state.fastTraceId, 'the fast page should name its trace id (x-trace-id)');

@@ -104,6 +104,7 @@ export const staleDnsServer: Scenario = {
   symptom: 'auth subrequests fail after the DNS restart until the client reloads',
   fix: 'reload the client → 200',
   targets: ['local', 'kind'],
+  typicalSeconds: 11,
   // On a cluster the symptom needs both: ingress-nginx's long-lived resolver socket and Cilium's socket LB.
   requires: ['ingress-nginx', 'cilium-socket-lb'],
   lab: () => staleDnsLab(),

@@ -29,6 +29,8 @@ describe('scenario suite on the local target', () => {
       process.stdout.write(`${lines.join('\n')}\n`);
       assert.equal(result.status, 'passed', result.reason);
       assert.ok(result.steps.some((s) => s.phase === 'symptom' && s.evidence.length > 0), 'the symptom came with evidence');
+      const browserLabelled = result.steps.flatMap((s) => s.evidence).filter((e) => e.source === 'browser');
+      assert.deepEqual(browserLabelled, [], "the harness's own HTTP requests are not labelled as a browser's");
     });
   }
 });

@@ -70,10 +70,10 @@ export const tcpWrongTargetPort: Scenario = {
           },
           { timeoutMs: 15_000, intervalMs: 500, what: 'an order to fail once the Service sends to targetPort 3001' },
         );
-        evidence('browser', `POST /api/orders → ${shown(placed)} (${Math.round(since - (state.brokenAt as number))} ms after the edit)`);
+        evidence('harness HTTP', `POST /api/orders → ${shown(placed)} (${Math.round(since - (state.brokenAt as number))} ms after the edit)`);
         expect(placed.status !== undefined && placed.status >= 500, `placing an order should fail while the targetPort is wrong: ${shown(placed)}`);
         const products = await listProducts(target);
-        evidence('browser', `GET /api/products → HTTP ${products.status ?? products.errorCode}`);
+        evidence('harness HTTP', `GET /api/products → HTTP ${products.status ?? products.errorCode}`);
         expect(products.status === 200, `products should still load: ${shown(products)}`);
 
         const line = await target.waitForLog('store-front', (l) => l.text.includes('ECONNREFUSED'), { since, what: 'a store-front log line with ECONNREFUSED' });
@@ -109,7 +109,7 @@ export const tcpWrongTargetPort: Scenario = {
           },
           { timeoutMs: 5_000, intervalMs: 200, what: 'an order to be taken (201) after the fix' },
         );
-        evidence('browser', `POST /api/orders → ${shown(placed)}`);
+        evidence('harness HTTP', `POST /api/orders → ${shown(placed)}`);
         const orderId = (placed.json as { orderId?: string } | undefined)?.orderId;
         const queue = `orders-${options.runId}`;
         const bodies = await peekQueue(options.rabbitmqUrl, queue);

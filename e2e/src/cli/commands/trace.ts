@@ -1,13 +1,14 @@
 /** `faultline trace [<id>]`: a trace from the running lab as an indented tree with durations. */
 import type { ZipkinSpan } from '@faultline/zipkin-receiver';
 import { httpRequest } from '../../evidence/http';
-import { formatTrace, traceDuration } from '../../evidence/trace-tree';
+import { formatTrace, traceDuration, traceListLine } from '../../evidence/trace-tree';
 import { checkFlags, numberFlag, type ParsedArgs } from '../args';
 import { requireRunningLab } from '../state';
 
 export const TRACE_HELP = `Usage:
   faultline trace <trace-id>                 the trace as a tree: service: span  duration  [status, error]
-  faultline trace [--service NAME] [--limit N]   the latest traces, one line each
+  faultline trace [--service NAME] [--limit N]   the latest traces, one line each: id, duration, ok or
+                                             FAILED and why, the root span, the services in call order
 
 Reads the Zipkin API of the lab \`faultline up\` runs.`;
 
@@ -26,14 +27,18 @@ export async function traceCommand(args: ParsedArgs): Promise<number> {
     return 0;
   }
   const query = new URLSearchParams({ limit: String(numberFlag(args, 'limit') ?? 10) });
-  if (typeof args.flags.service === 'string') query.set('serviceName', args.flags.service);
+  const service = typeof args.flags.service === 'string' ? args.flags.service : undefined;
+  if (service !== undefined) {
+    const known = ((await httpRequest(`${state.zipkinUrl}/api/v2/services`)).json as string[] | undefined) ?? [];
+    if (!known.includes(service)) {
+      process.stderr.write(`faultline: no traces from a service "${service}"; services with traces: ${known.length ? known.join(', ') : 'none yet'}\n`);
+      return 1;
+    }
+    query.set('serviceName', service);
+  }
   const result = await httpRequest(`${state.zipkinUrl}/api/v2/traces?${query}`);
   const traces = (result.json as ZipkinSpan[][]) ?? [];
-  if (traces.length === 0) process.stdout.write('no traces yet: send some requests to the lab\n');
-  for (const spans of traces) {
-    const root = spans.find((s) => !s.parentId) ?? spans[0];
-    const services = [...new Set(spans.map((s) => s.localEndpoint?.serviceName))].join(' → ');
-    process.stdout.write(`${root.traceId}  ${(traceDuration(spans) / 1000).toFixed(1).padStart(8)} ms  ${root.name ?? '?'}  (${services})\n`);
-  }
+  if (traces.length === 0) process.stdout.write('no traces yet: send some requests to the lab (open the store or the demo app)\n');
+  for (const spans of traces) process.stdout.write(`${traceListLine(spans)}\n`);
   return 0;
 }

@@ -1,30 +1,65 @@
 /** `faultline up`: the whole lab on the local target until Ctrl-C (or `faultline down`). */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { checkBrokerReachable } from '../../lab/broker-check';
+import path from 'node:path';
+import { deleteQueue } from '@faultline/test-support';
+import { checkBroker } from '../../lab/broker-check';
 import { fullLab } from '../../lab/full-lab';
 import { LocalTarget } from '../../targets/local/local-target';
+import type { ServiceInfo } from '../../targets/target';
+import { WORKSPACE_ROOT } from '../../targets/local/paths';
 import { checkFlags, type ParsedArgs } from '../args';
 import { isAlive } from '../../process-alive';
+import { brokerUrlOf } from '../broker-url';
 import { readState, removeState, writeState } from '../state';
 
-export const UP_HELP = `Usage: faultline up [--rabbitmq-url URL]
+export const UP_HELP = `Usage: faultline up [--build] [--rabbitmq-url URL]
 
 Starts the whole lab on loopback (pods on 127.0.1.x, Services on 127.0.2.x, cluster DNS on
 127.0.0.10:10053, Zipkin on 127.0.0.9:9411), prints the URLs and the lab's memory, and runs until
-Ctrl-C or \`faultline down\`. Apps are run from their bundles: build first with \`node e2e/bin/build-lab.mjs\`.`;
+Ctrl-C or \`faultline down\`, which also delete the lab's queue from the broker. Apps run from their bundles.
+
+  --build          build every app's bundle first (what \`npm start\` does); without it, an unbuilt app is left out
+  --rabbitmq-url   broker for order-service (default $RABBITMQ_URL or amqp://guest:guest@127.0.0.1:5672); checked
+                   (reachable, credentials) before any pod starts`;
+
+/** Builds every app bundle as \`npm start\` does, streaming the build's output; throws when it fails. */
+function buildLab(): void {
+  process.stdout.write('building the apps (node e2e/bin/build-lab.mjs)...\n');
+  const build = spawnSync(process.execPath, [path.join(WORKSPACE_ROOT, 'e2e', 'bin', 'build-lab.mjs')], { cwd: WORKSPACE_ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error(`building the apps failed (exit code ${build.status ?? build.signal})`);
+}
 
 function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 }
 
+/** The pages a person opens first: the pet store and the slow/fast page demo. */
+function browserLines(services: readonly ServiceInfo[]): string[] {
+  const url = (name: string, pathname: string) => {
+    const service = services.find((s) => s.name === name);
+    return service ? `http://${service.clusterIp}:${service.port}${pathname}` : undefined;
+  };
+  const pages = [
+    ['the pet store (seed 000)', url('store-front', '/')],
+    ['the slow/fast page demo (seed 001)', url('front-end', '/demo-app/')],
+  ].filter((page): page is [string, string] => page[1] !== undefined);
+  if (pages.length === 0) return [];
+  return ['Open in a browser:', ...pages.map(([what, link]) => `  ${link.padEnd(34)} ${what}`), ''];
+}
+
 export async function up(args: ParsedArgs): Promise<number> {
-  checkFlags(args, ['rabbitmq-url']);
+  checkFlags(args, ['rabbitmq-url', 'build']);
   const running = readState();
   if (running && isAlive(running.pid)) throw new Error(`a lab is already running (pid ${running.pid}); stop it with \`npx faultline down\``);
+  const rabbitmqUrl = brokerUrlOf(args);
+  if (args.flags.build) buildLab();
   const started = Date.now();
-  const rabbitmqUrl = typeof args.flags['rabbitmq-url'] === 'string' ? args.flags['rabbitmq-url'] : (process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
-  const { lab, missing } = fullLab({ rabbitmqUrl, queueName: `orders-lab-${randomBytes(3).toString('hex')}` });
-  if (lab.deployments.some((d) => d.app === 'order-service')) await checkBrokerReachable(rabbitmqUrl);
+  const queueName = `orders-lab-${randomBytes(3).toString('hex')}`;
+  const { lab, missing } = fullLab({ rabbitmqUrl, queueName });
+  if (lab.deployments.length === 0) throw new Error('the lab is not built: `npm start` builds and starts it (or build with `node e2e/bin/build-lab.mjs`, then `npx faultline up`)');
+  const store = lab.deployments.some((d) => d.app === 'order-service');
+  if (store) await checkBroker(rabbitmqUrl);
   if (missing.length) process.stdout.write(`not built, left out: ${missing.join(', ')} (build with: node e2e/bin/build-lab.mjs)\n`);
   const target = new LocalTarget({ block: 0, restartBackoffMs: 1000 });
   let stopping = false;
@@ -33,6 +68,7 @@ export async function up(args: ParsedArgs): Promise<number> {
     stopping = true;
     process.stdout.write(`\n${signal}: stopping the lab...\n`);
     await target.stop();
+    if (store) await deleteQueue(queueName, rabbitmqUrl).catch((error: Error) => process.stdout.write(`could not delete the queue ${queueName}: ${error.message}\n`));
     removeState();
     process.stdout.write('lab stopped\n');
     process.exit(0);
@@ -44,6 +80,7 @@ export async function up(args: ParsedArgs): Promise<number> {
     await target.start(lab);
   } catch (error) {
     removeState();
+    if (store) await deleteQueue(queueName, rabbitmqUrl).catch(() => undefined);
     throw error;
   }
   const readyMs = Date.now() - started;
@@ -56,6 +93,7 @@ export async function up(args: ParsedArgs): Promise<number> {
   const lines = [
     `lab ready in ${(readyMs / 1000).toFixed(1)} s: ${pods.length} pods, ${services.length} Services`,
     '',
+    ...browserLines(services),
     'Services (ClusterIP:port → pods:targetPort):',
     ...services.map((s) => `  ${s.name.padEnd(16)} http://${s.clusterIp}:${s.port}  → ${s.readyEndpoints.join(', ')} :${s.targetPort}`),
     '',
@@ -64,6 +102,7 @@ export async function up(args: ParsedArgs): Promise<number> {
     '',
     `Zipkin API:   ${zipkinUrl}/api/v2/traces`,
     `Cluster DNS:  ${target.addressPlan.clusterDnsIp}:10053 (dig @${target.addressPlan.clusterDnsIp} -p 10053 product-service.default.svc.cluster.local)`,
+    ...(store ? [`Broker:       ${new URL(rabbitmqUrl).host}, queue ${queueName} (deleted when the lab stops)`] : []),
     `Admin token:  ${target.adminToken} (or use \`npx faultline fault get <deployment>\`)`,
     `Memory (RSS): ${mb(memory.totalBytes)} for the whole lab`,
     '',
