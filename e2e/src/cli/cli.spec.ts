@@ -137,7 +137,7 @@ async function queueExists(queue: string): Promise<boolean> {
 describe('faultline up and down', async () => {
   const skip = (await brokerReachable()) ? false : 'no RabbitMQ on 127.0.0.1:5672 (bash scripts/dev/start-rabbitmq.sh)';
 
-  it('up prints the pages to open, which answer; down stops the lab and deletes its queue', { skip, timeout: 60_000 }, async () => {
+  it('up prints the pages to open, which answer; a second up --build is refused before building; down stops the lab and deletes its queue', { skip, timeout: 60_000 }, async () => {
     const up = startCli(['up']);
     let stdout = '';
     up.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -153,6 +153,10 @@ describe('faultline up and down', async () => {
         assert.equal(response.status, 200, page);
         assert.match(response.headers.get('content-type') ?? '', /text\/html/);
       }
+      const second = await faultline(['up', '--build']);
+      assert.equal(second.code, 1);
+      assert.match(second.stderr, /^faultline: a lab is already running \(pid \d+\); stop it with `npx faultline down`/);
+      assert.doesNotMatch(second.stdout, /building/, 'refused before building anything');
       const unknown = await faultline(['trace', '--service', 'nosuch']);
       assert.equal(unknown.code, 1);
       assert.match(unknown.stderr, /^faultline: no traces from a service "nosuch"; services with traces: /);
