@@ -42,3 +42,38 @@ describe('readTracingConfig', () => {
     assert.throws(() => readTracingConfig({ OTEL_LOG_LEVEL: 'loud' }), /OTEL_LOG_LEVEL="loud" is not one of: none, error, warn, info, debug/);
   });
 });
+
+describe('readTracingConfig: OTLP', () => {
+  it('sends to localhost:4318/v1/traces by default, and reads nothing of OTLP for another exporter', () => {
+    assert.equal(readTracingConfig({ OTEL_TRACES_EXPORTER: 'otlp' }).otlp.tracesEndpoint, 'http://localhost:4318/v1/traces');
+    assert.deepEqual(readTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }).otlp.headers, {});
+  });
+
+  it('appends /v1/traces to OTEL_EXPORTER_OTLP_ENDPOINT and takes OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as it is', () => {
+    const base = readTracingConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' });
+    assert.equal(base.otlp.tracesEndpoint, 'http://collector:4318/v1/traces');
+    const traces = readTracingConfig({
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://tempo.example:4318/otlp/v1/traces',
+    });
+    assert.equal(traces.otlp.tracesEndpoint, 'https://tempo.example:4318/otlp/v1/traces');
+  });
+
+  it('reads URL-encoded headers, the traces-specific ones over the generic ones', () => {
+    const config = readTracingConfig({
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer%20abc, x-tenant=a',
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-tenant=b',
+    });
+    assert.deepEqual(config.otlp.headers, { authorization: 'Bearer abc', 'x-tenant': 'b' });
+    assert.ok(Object.isFrozen(config.otlp.headers));
+  });
+
+  it('names the variable when a value is wrong, and speaks only http/protobuf', () => {
+    assert.throws(() => readTracingConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }), /OTEL_EXPORTER_OTLP_ENDPOINT="collector:4318" is not an http\(s\) URL/);
+    assert.throws(() => readTracingConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_HEADERS: 'novalue' }), /OTEL_EXPORTER_OTLP_HEADERS: "novalue" is not key=value/);
+    assert.throws(() => readTracingConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }), /OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is not one of: http\/protobuf/);
+    assert.throws(() => readTracingConfig({ OTEL_TRACES_EXPORTER: 'jaeger' }), /OTEL_TRACES_EXPORTER="jaeger" is not one of: zipkin, otlp, console, none/);
+  });
+});

@@ -57,3 +57,18 @@ describe('Zipkin receiver', () => {
     await assert.rejects(zipkin.store.waitFor(() => undefined, 20, 'nothing'), /timed out after 20 ms waiting for nothing/);
   });
 });
+
+describe('Zipkin receiver onSpans', () => {
+  it('hands every accepted batch to onSpans, and no rejected one', async () => {
+    const seen: ZipkinSpan[][] = [];
+    const zipkin = await startZipkinReceiver({ onSpans: (spans) => seen.push(spans) });
+    try {
+      const post = (body: unknown) => fetch(zipkin.spansEndpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal((await post([span({})])).status, 202);
+      assert.equal((await post([span({ id: 'short' })])).status, 400);
+      assert.deepEqual(seen.map((batch) => batch.map((s) => s.id)), [['1111111111111111']]);
+    } finally {
+      await zipkin.close();
+    }
+  });
+});

@@ -10,7 +10,8 @@ function positiveInt(value: unknown): number | undefined {
   return Number.isInteger(number) && number > 0 ? number : undefined;
 }
 
-export function createZipkinApp(store = new SpanStore()): Express {
+/** `onSpans` sees every batch the store accepted (the local lab forwards them to its trace UI). */
+export function createZipkinApp(store = new SpanStore(), onSpans?: (spans: ZipkinSpan[]) => void): Express {
   const app = express();
   app.disable('x-powered-by');
   app.post('/api/v2/spans', express.json({ limit: '10mb', type: () => true }), (req, res) => {
@@ -24,6 +25,7 @@ export function createZipkinApp(store = new SpanStore()): Express {
       return;
     }
     store.add(req.body as ZipkinSpan[]);
+    onSpans?.(req.body as ZipkinSpan[]);
     res.status(202).end();
   });
   app.get('/api/v2/services', (_req, res) => {
@@ -74,11 +76,13 @@ export interface RunningZipkinReceiver {
   close(): Promise<void>;
 }
 
-export function startZipkinReceiver(options: { port?: number; host?: string; store?: SpanStore } = {}): Promise<RunningZipkinReceiver> {
+export function startZipkinReceiver(
+  options: { port?: number; host?: string; store?: SpanStore; onSpans?: (spans: ZipkinSpan[]) => void } = {},
+): Promise<RunningZipkinReceiver> {
   const store = options.store ?? new SpanStore();
   const host = options.host ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
-    const server: Server = createZipkinApp(store).listen(options.port ?? 0, host);
+    const server: Server = createZipkinApp(store, options.onSpans).listen(options.port ?? 0, host);
     server.once('error', reject);
     server.once('listening', () => {
       const { port } = server.address() as AddressInfo;
