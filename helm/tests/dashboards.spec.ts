@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { requireTool, skipWithout } from '@faultline/test-support';
 import { CHART } from './repo';
 import { render } from './render';
 
@@ -35,7 +36,6 @@ interface Dashboard {
 const DIR = path.join(CHART, 'dashboards');
 const files = readdirSync(DIR).filter((file) => file.endsWith('.json'));
 const dashboards = files.map((file) => ({ file, dashboard: JSON.parse(readFileSync(path.join(DIR, file), 'utf8')) as Dashboard }));
-const hasPromtool = spawnSync('promtool', ['--version']).status === 0;
 
 describe('Grafana dashboards in the chart', () => {
   it('ships them in a ConfigMap labelled for the Grafana sidecar, byte for byte', () => {
@@ -96,14 +96,14 @@ describe('Grafana dashboards in the chart', () => {
       assert.match(exprs, /by \(app, route\)/);
     });
 
-    it(`${file}: every PromQL expression parses (promtool check rules)`, { skip: hasPromtool ? false : 'no promtool (Debian: prometheus)' }, () => {
+    it(`${file}: every PromQL expression parses (promtool check rules)`, { skip: skipWithout('promtool') }, () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'faultline-dashboard-'));
       try {
         const exprs = dashboard.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr.replaceAll('$__rate_interval', '1m'));
         const rules = exprs.map((expr, index) => `      - record: dashboard:query${index}\n        expr: ${JSON.stringify(expr)}`);
         const file = path.join(dir, 'rules.yml');
         writeFileSync(file, `groups:\n  - name: dashboard\n    rules:\n${rules.join('\n')}\n`);
-        const check = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+        const check = spawnSync(requireTool('promtool'), ['check', 'rules', file], { encoding: 'utf8' });
         assert.equal(check.status, 0, check.stdout + check.stderr);
         assert.match(check.stdout, new RegExp(`SUCCESS: ${exprs.length} rules found`));
       } finally {

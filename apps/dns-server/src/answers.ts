@@ -1,7 +1,8 @@
 /**
  * What each role answers from its own data. Both answer configured names authoritatively (AA):
  * the addresses of the asked type, or NOERROR with no answers (NODATA) when the name has none of that type.
- * upstream: every other name is NXDOMAIN. cluster: other names inside CLUSTER_DOMAIN are NXDOMAIN (or
+ * upstream: every other name is NXDOMAIN, or forwarded when the server has forwarders (as the seed's dnsmasq
+ * forwards what it is not authoritative for to the host's resolver). cluster: other names inside CLUSTER_DOMAIN are NXDOMAIN (or
  * NODATA for a name that has configured names below it, as <ns>.svc.cluster.local does), the rest is forwarded.
  */
 import type { Answer, Question } from 'dns-packet';
@@ -27,9 +28,15 @@ export function answerFromRecords(records: RecordTable, question: Question): Loc
   return { rcode: 'NOERROR', answers };
 }
 
-/** The upstream role: authoritative for every name it is asked about. */
-export function upstreamAnswer(records: RecordTable, question: Question): LocalAnswer {
-  return answerFromRecords(records, question) ?? { rcode: hasNamesBelow(records, question.name) ? 'NOERROR' : 'NXDOMAIN', answers: [] };
+/**
+ * The upstream role: authoritative for its names (and the names above them). Without forwarders it is
+ * authoritative for every name; with them, undefined means the name must be forwarded.
+ */
+export function upstreamAnswer(records: RecordTable, question: Question, forwards = false): LocalAnswer | undefined {
+  const own = answerFromRecords(records, question);
+  if (own) return own;
+  if (hasNamesBelow(records, question.name)) return { rcode: 'NOERROR', answers: [] };
+  return forwards ? undefined : { rcode: 'NXDOMAIN', answers: [] };
 }
 
 export function isInZone(name: string, zone: string): boolean {

@@ -2,6 +2,7 @@
  * dns-server: the lab's DNS. HTTP (the service kit) on PORT for probes, /metrics, /admin/faults and
  * GET /queries; DNS over UDP and TCP on DNS_HOST:DNS_PORT in the role DNS_ROLE names.
  */
+import { readFileSync } from 'node:fs';
 import { ConfigError, type ServiceDefinition } from '@faultline/service-kit';
 import { createDnsMetrics } from './dns-metrics';
 import { validateDnsFault } from './dns-fault';
@@ -24,6 +25,10 @@ export interface DnsServerOptions {
   queryLogSize?: number;
 }
 
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '';
+}
+
 export function dnsServer(options: DnsServerOptions = {}): ServiceDefinition<typeof DNS_SETTINGS> {
   return {
     name: 'dns-server',
@@ -33,7 +38,7 @@ export function dnsServer(options: DnsServerOptions = {}): ServiceDefinition<typ
     async routes(app, ctx) {
       const { config, log, registry, faults, readiness } = ctx;
       const records = parseRecords(config.dnsRecords);
-      const forwarders = parseForwarders(config.dnsForwarders);
+      const forwarders = parseForwarders(config.dnsForwarders, () => readFileSync(config.hostResolvConf, 'utf8'));
       const problems = [...(records.ok ? [] : records.problems), ...(forwarders.ok ? [] : forwarders.problems)];
       if (!isDomainName(config.clusterDomain)) problems.push(`CLUSTER_DOMAIN="${config.clusterDomain}" is not a domain name`);
       if (!records.ok || !forwarders.ok || problems.length) throw new ConfigError(problems);
@@ -45,6 +50,7 @@ export function dnsServer(options: DnsServerOptions = {}): ServiceDefinition<typ
         forwarders: forwarders.forwarders,
         forwardTimeoutMs: config.forwardTimeoutMs,
         clusterDomain: config.clusterDomain,
+        sourceAddress: isWildcard(config.dnsHost) ? undefined : config.dnsHost,
         faults,
         log,
         metrics: createDnsMetrics(registry),

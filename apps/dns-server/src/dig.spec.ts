@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
+import { requireTool, skipWithout } from '@faultline/test-support';
 import { type RunningDns, startDns } from './test-support';
 
-const hasDig = !spawnSync('dig', ['-v'], { encoding: 'utf8' }).error;
 
 /** Runs dig without blocking the event loop (the server under test lives in this process). */
 function dig(port: number, ...args: string[]): Promise<string> {
@@ -14,10 +14,11 @@ function dig(port: number, ...args: string[]): Promise<string> {
   });
 }
 
-describe('dns-server answering dig', { skip: hasDig ? false : 'dig is not installed (apt-get install dnsutils): skipping the dig checks' }, () => {
+describe('dns-server answering dig', { skip: skipWithout('dig') }, () => {
   let upstream: RunningDns;
   let cluster: RunningDns;
   before(async () => {
+    requireTool('dig');
     upstream = await startDns({ DNS_ROLE: 'upstream', DNS_RECORDS: JSON.stringify({ 'myexternalserver.com': ['10.0.0.9'] }) });
     cluster = await startDns({
       DNS_ROLE: 'cluster',

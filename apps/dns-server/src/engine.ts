@@ -25,6 +25,7 @@ import {
   headerId,
   isResponseHeader,
   type Rcode,
+  rcodeName,
   rcodeOf,
   typeLabel,
 } from './wire';
@@ -37,6 +38,8 @@ export interface EngineOptions {
   forwarders: readonly Forwarder[];
   forwardTimeoutMs: number;
   clusterDomain: string;
+  /** Address the forwarded queries are sent from (the server's own pod address), else any. */
+  sourceAddress?: string;
   faults: FaultSwitches;
   log: Logger;
   metrics: DnsMetrics;
@@ -124,11 +127,13 @@ export class DnsEngine {
       proto: inbound.proto,
       src: inbound.src,
       dst: inbound.dst,
+      nameserver: hostOf(inbound.dst),
       id: query.id ?? 0,
       qr: response ? 'R' : 'Q',
       name: displayName(question.name),
       qtype: question.type,
       rcode: response ? (result.rcode ?? 'NOERROR') : null,
+      rcode_name: response ? rcodeName(result.rcode ?? 'NOERROR') : null,
       latency_ns: latencyNs,
       latency_ms: Math.round(latencyNs / 1e4) / 100,
       answers: addressesOf(result.answers),
@@ -142,7 +147,7 @@ export class DnsEngine {
   }
 
   private async resolve(inbound: Inbound, query: DecodedMessage, question: Question): Promise<Result> {
-    const { role, records, clusterDomain, faults } = this.options;
+    const { role, records, clusterDomain, faults, forwarders } = this.options;
     const fault = faultFor(faults.get<DnsFault>('dns'), question.name);
     if (fault) {
       faults.countInjected('dns');
@@ -155,7 +160,7 @@ export class DnsEngine {
       }
     }
     const faultField = fault ? { fault: fault.action } : {};
-    const local: LocalAnswer | undefined = role === 'upstream' ? upstreamAnswer(records, question) : clusterAnswer(records, clusterDomain, question);
+    const local: LocalAnswer | undefined = role === 'upstream' ? upstreamAnswer(records, question, forwarders.length > 0) : clusterAnswer(records, clusterDomain, question);
     if (local) {
       const answers = role === 'cluster' ? this.rotate(local.answers) : local.answers;
       const response = buildResponse({ query, rcode: local.rcode, answers, authoritative: true, recursionAvailable: role === 'cluster' });
@@ -189,7 +194,7 @@ export class DnsEngine {
       lastTried = to.label;
       metrics.forwardRequests.inc({ to: to.label });
       try {
-        const { raw, message } = await forwardQuery(inbound.proto, inbound.raw, to, perTryMs, query.id ?? 0);
+        const { raw, message } = await forwardQuery(inbound.proto, inbound.raw, to, perTryMs, query.id ?? 0, this.options.sourceAddress);
         const rcode = rcodeOf(message);
         metrics.forwardResponses.inc({ to: to.label, rcode });
         return { rcode, answers: message.answers ?? [], response: raw, forwarded_to: to.label };
@@ -203,6 +208,12 @@ export class DnsEngine {
     const response = encodeMessage(buildResponse({ query, rcode: 'SERVFAIL', recursionAvailable: true }));
     return { rcode: 'SERVFAIL', answers: [], response, forwarded_to: lastTried, forward_error: errors.join('; ') };
   }
+}
+
+/** The address part of ip:port ([ipv6]:port). */
+function hostOf(endpoint: string): string {
+  const bracketed = /^\[([^\]]+)\]:\d+$/.exec(endpoint);
+  return bracketed ? bracketed[1] : endpoint.replace(/:\d+$/, '');
 }
 
 function addressesOf(answers: Answer[]): string[] {

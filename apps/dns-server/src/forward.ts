@@ -38,9 +38,10 @@ function accept(raw: Buffer, upstreamId: number, clientId: number): Forwarded | 
   }
 }
 
-function forwardUdp(query: Buffer, to: Forwarder, timeoutMs: number, clientId: number): Promise<Forwarded> {
+function forwardUdp(query: Buffer, to: Forwarder, timeoutMs: number, clientId: number, localAddress?: string): Promise<Forwarded> {
   const upstreamId = randomInt(0, 65536);
   const socket = createSocket(isIPv6(to.host) ? 'udp6' : 'udp4');
+  const from = sameFamily(localAddress, to.host);
   return new Promise<Forwarded>((resolve, reject) => {
     const timer = setTimeout(() => reject(new ForwardError('timeout', `no reply from ${to.label} within ${timeoutMs} ms`)), timeoutMs);
     const done = () => {
@@ -62,7 +63,9 @@ function forwardUdp(query: Buffer, to: Forwarder, timeoutMs: number, clientId: n
         reject(error);
       }
     });
-    socket.connect(to.port, to.host, () => socket.send(withId(query, upstreamId)));
+    const send = () => socket.connect(to.port, to.host, () => socket.send(withId(query, upstreamId)));
+    if (from) socket.bind({ port: 0, address: from }, send);
+    else send();
   }).finally(() => {
     try {
       socket.close();
@@ -72,7 +75,7 @@ function forwardUdp(query: Buffer, to: Forwarder, timeoutMs: number, clientId: n
   });
 }
 
-function forwardTcp(query: Buffer, to: Forwarder, timeoutMs: number, clientId: number): Promise<Forwarded> {
+function forwardTcp(query: Buffer, to: Forwarder, timeoutMs: number, clientId: number, localAddress?: string): Promise<Forwarded> {
   const upstreamId = randomInt(0, 65536);
   const socket = new Socket();
   return new Promise<Forwarded>((resolve, reject) => {
@@ -91,7 +94,8 @@ function forwardTcp(query: Buffer, to: Forwarder, timeoutMs: number, clientId: n
         reject(error);
       }
     });
-    socket.connect(to.port, to.host, () => {
+    const from = sameFamily(localAddress, to.host);
+    socket.connect({ port: to.port, host: to.host, ...(from ? { localAddress: from } : {}) }, () => {
       const length = Buffer.alloc(2);
       length.writeUInt16BE(query.length);
       socket.write(Buffer.concat([length, withId(query, upstreamId)]));
@@ -100,6 +104,12 @@ function forwardTcp(query: Buffer, to: Forwarder, timeoutMs: number, clientId: n
   }).finally(() => socket.destroy());
 }
 
-export function forwardQuery(proto: 'udp' | 'tcp', query: Buffer, to: Forwarder, timeoutMs: number, clientId: number): Promise<Forwarded> {
-  return proto === 'tcp' ? forwardTcp(query, to, timeoutMs, clientId) : forwardUdp(query, to, timeoutMs, clientId);
+/** The source address to bind, when one is given and it is of the forwarder's family. */
+function sameFamily(localAddress: string | undefined, host: string): string | undefined {
+  return localAddress && isIPv6(localAddress) === isIPv6(host) ? localAddress : undefined;
+}
+
+/** `localAddress`: the address to send from (the server's own), as a pod's DNS server sends from its pod IP. */
+export function forwardQuery(proto: 'udp' | 'tcp', query: Buffer, to: Forwarder, timeoutMs: number, clientId: number, localAddress?: string): Promise<Forwarded> {
+  return proto === 'tcp' ? forwardTcp(query, to, timeoutMs, clientId, localAddress) : forwardUdp(query, to, timeoutMs, clientId, localAddress);
 }

@@ -1,4 +1,8 @@
-/** DNS_FORWARDERS: a comma-separated list of ip[:port] (IPv6 as [ip]:port), port 53 by default. */
+/**
+ * DNS_FORWARDERS: a comma-separated list of ip[:port] (IPv6 as [ip]:port), port 53 by default. The word
+ * `host` stands for the host's own resolvers, the `nameserver` lines of its resolv.conf, as dnsmasq forwards
+ * to them by default.
+ */
 import { isIP } from 'node:net';
 
 export interface Forwarder {
@@ -20,10 +24,31 @@ function parseOne(entry: string): Forwarder | undefined {
   return { host, port, label: isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}` };
 }
 
-export function parseForwarders(text: string): ForwardersResult {
+/** The `nameserver` addresses of a resolv.conf text (its `ip[:port]` form too), in order. */
+export function resolvConfNameservers(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/[#;].*$/, '').trim().split(/\s+/))
+    .filter(([keyword, address]) => keyword === 'nameserver' && address)
+    .map(([, address]) => address);
+}
+
+/** `hostResolvConf` is read only when the list names `host`. */
+export function parseForwarders(text: string, hostResolvConf: () => string = () => ''): ForwardersResult {
   const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
   const forwarders: Forwarder[] = [];
   const problems: string[] = [];
+  if (entries.includes('host')) {
+    let hostText: string;
+    try {
+      hostText = hostResolvConf();
+    } catch (error) {
+      return { ok: false, problems: [`DNS_FORWARDERS=host: the host resolv.conf cannot be read: ${(error as Error).message}`] };
+    }
+    const hosts = resolvConfNameservers(hostText);
+    if (hosts.length === 0) return { ok: false, problems: ['DNS_FORWARDERS=host: the host resolv.conf has no nameserver line'] };
+    entries.splice(entries.indexOf('host'), 1, ...hosts);
+  }
   for (const entry of entries) {
     const forwarder = parseOne(entry);
     if (forwarder) forwarders.push(forwarder);

@@ -12,6 +12,8 @@ export interface QueryEntry {
   proto: 'udp' | 'tcp';
   src: string;
   dst: string;
+  /** The DNS server's address the query was sent to (trace_dns's `nameserver`). */
+  nameserver: string;
   id: number;
   /** R when a response was sent, Q when the query got no reply (dropped). */
   qr: 'Q' | 'R';
@@ -20,6 +22,8 @@ export interface QueryEntry {
   qtype: string;
   /** Response code sent; null when nothing was sent. */
   rcode: string | null;
+  /** The same code as trace_dns spells it (`ServerFailure`, `NameError`, `Success`); null when nothing was sent. */
+  rcode_name: string | null;
   latency_ns: number;
   latency_ms: number;
   answers: string[];

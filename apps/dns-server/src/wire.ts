@@ -16,6 +16,21 @@ export const RCODE_VALUES: Readonly<Record<Rcode, number>> = {
   REFUSED: 5,
 };
 
+/** The same codes as trace_dns spells them (miekg/dns's RcodeToString, which Inspektor Gadget's gadget prints). */
+const RCODE_NAMES: Readonly<Record<string, string>> = {
+  NOERROR: 'Success',
+  FORMERR: 'FormatError',
+  SERVFAIL: 'ServerFailure',
+  NXDOMAIN: 'NameError',
+  NOTIMP: 'NotImplemented',
+  REFUSED: 'Refused',
+};
+
+/** trace_dns's spelling of an rcode (`SERVFAIL` → `ServerFailure`); unknown codes as they are. */
+export function rcodeName(rcode: string): string {
+  return RCODE_NAMES[rcode.toUpperCase()] ?? rcode;
+}
+
 export type DecodedMessage = packet.DecodedPacket & { rcode?: string; opcode?: string };
 
 /** EDNS buffer size this server advertises (the DNS flag day 2020 value). */

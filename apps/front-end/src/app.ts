@@ -5,13 +5,19 @@
  */
 import { trace } from '@opentelemetry/api';
 import type { Response } from 'express';
-import type { ServiceDefinition } from '@faultline/service-kit';
+import { ConfigError, type ServiceDefinition } from '@faultline/service-kit';
 import { shortenTraceId, withSpan } from '@faultline/tracer';
 import { getFromBusinessLogic } from './business-logic-client';
-import { DEMO_PAGE_HTML } from './demo-page';
+import { demoPageHtml } from './demo-page';
+import { mountFavicon } from './favicon';
 
 const config = {
   businessLogicUrl: { env: 'BUSINESS_LOGIC_URL', type: 'url', default: 'http://business-logic:8000', help: 'base URL of business-logic' },
+  traceUrlTemplate: {
+    env: 'TRACE_URL_TEMPLATE',
+    type: 'url',
+    help: 'trace viewer URL with {traceId}, e.g. http://127.0.0.9:9412/zipkin/traces/{traceId}: the demo page links each trace id there; unset: plain text',
+  },
 } as const;
 
 /** Puts the active trace id on the answer's header and returns it for the body. */
@@ -29,11 +35,16 @@ export function frontEnd(): ServiceDefinition<typeof config> {
     defaultPort: 8080,
     config,
     routes(app, { config, log }) {
+      if (config.traceUrlTemplate && !config.traceUrlTemplate.includes('{traceId}')) {
+        throw new ConfigError([`TRACE_URL_TEMPLATE="${config.traceUrlTemplate}" has no {traceId} to replace`]);
+      }
+      const page = demoPageHtml(config.traceUrlTemplate);
+      mountFavicon(app);
       app.get('/', (_req, res) => res.redirect(302, '/demo-app/'));
       // Routing is not strict: this route matches /demo-app and /demo-app/; relative links want the slash.
       app.get('/demo-app/', (req, res) => {
         if (!req.path.endsWith('/')) return res.redirect(301, '/demo-app/');
-        res.type('html').send(DEMO_PAGE_HTML);
+        res.type('html').send(page);
       });
       app.get('/slow-page', async (_req, res) => {
         const started = performance.now();

@@ -1,18 +1,30 @@
 /**
  * The /demo-app/ landing page: two buttons that call /slow-page and /fast-page and show the answer, the
- * time it took and the trace id to look up in Zipkin or Jaeger. Kept as a string so the bundle carries it.
+ * time it took and the trace id to look up in Zipkin or Jaeger; with a trace URL template the trace id
+ * links to the trace viewer. Kept as a string so the bundle carries it.
  */
-export const DEMO_PAGE_HTML = `<!doctype html>
+import { FAVICON_LINK } from './favicon';
+
+const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The page; `traceUrlTemplate` (with `{traceId}`) makes each trace id a link to that URL. */
+export function demoPageHtml(traceUrlTemplate?: string): string {
+  const template = traceUrlTemplate ? ` data-trace-url-template="${escapeAttribute(traceUrlTemplate)}"` : '';
+  return DEMO_PAGE_HTML.replace('<body>', `<body${template}>`);
+}
+
+const DEMO_PAGE_HTML = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>faultline demo app: slow page, fast page</title>
+${FAVICON_LINK}
 <style>
   body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #1d2330; }
   h1 { font-size: 1.6rem; }
   .buttons { display: flex; gap: 1rem; margin: 1.5rem 0; }
-  button { font-size: 1.1rem; padding: .7rem 1.6rem; border: 0; border-radius: .4rem; cursor: pointer; color: #fff; }
+  button { font: inherit; font-size: 1.1rem; padding: .7rem 1.6rem; border: 0; border-radius: .4rem; cursor: pointer; color: #fff; }
   #slow-button { background: #b3461f; }
   #fast-button { background: #21794b; }
   button:disabled { opacity: .6; cursor: wait; }
@@ -44,6 +56,16 @@ export const DEMO_PAGE_HTML = `<!doctype html>
   async function load(page, button) {
     const panel = document.getElementById(page + '-result');
     const show = (cls, text) => { panel.querySelector('.' + cls).textContent = text; };
+    const showTraceId = (traceId) => {
+      const template = document.body.dataset.traceUrlTemplate;
+      if (!template || !/^[0-9a-f]{16,32}$/.test(traceId)) return show('trace-id', traceId);
+      const link = document.createElement('a');
+      link.href = template.split('{traceId}').join(encodeURIComponent(traceId));
+      link.target = '_blank';
+      link.rel = 'noopener';
+      link.textContent = traceId;
+      panel.querySelector('.trace-id').replaceChildren(link);
+    };
     button.disabled = true;
     panel.hidden = false;
     panel.classList.remove('failed');
@@ -58,7 +80,7 @@ export const DEMO_PAGE_HTML = `<!doctype html>
       if (!response.ok) panel.classList.add('failed');
       show('answer', response.ok ? body.message : response.status + ' ' + (body.error || '') + ': ' + (body.message || ''));
       show('elapsed', elapsed + ' ms');
-      show('trace-id', response.headers.get('x-trace-id') || body.traceId || '(tracing off)');
+      showTraceId(response.headers.get('x-trace-id') || body.traceId || '(tracing off)');
     } catch (error) {
       panel.classList.add('failed');
       show('answer', 'request failed: ' + error.message);

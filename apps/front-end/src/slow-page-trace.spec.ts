@@ -3,10 +3,9 @@
  * sidecar tracer preloaded, exporting to a Zipkin receiver; then the demo page in Chromium.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { type RunningZipkinReceiver, startZipkinReceiver, type ZipkinSpan } from '@faultline/zipkin-receiver';
-import { type AppProcess, CHROMIUM_PATH, launchChromium, startApp } from '@faultline/test-support';
+import { type AppProcess, launchChromium, skipWithout, startApp } from '@faultline/test-support';
 
 const SLOW_SECONDS = 3;
 
@@ -87,7 +86,7 @@ describe('slow page found through a trace (real processes, real exporter)', () =
     assert.ok(frontEnd.logs.some((l) => l.trace_id === traceId && l.msg === 'fast page served'));
   });
 
-  it('the demo page in Chromium: both buttons show the answer, the elapsed time and the trace id', { skip: !existsSync(CHROMIUM_PATH) && `${CHROMIUM_PATH} is not installed` }, async () => {
+  it('the demo page in Chromium: both buttons show the answer, the elapsed time and the trace id', { skip: skipWithout('chromium') }, async () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();

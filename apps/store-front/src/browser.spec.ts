@@ -12,12 +12,13 @@ import {
   NO_BROKER_MESSAGE,
   pollUntil,
   runApp,
+  skipWithout,
   TEST_BROKER_URL,
   uniqueQueue,
 } from '@faultline/test-support';
 import { storeFront } from './app';
 
-describe('store-front in Chromium, with product-service and order-service as built', () => {
+describe('store-front in Chromium, with product-service and order-service as built', { skip: skipWithout('chromium') }, () => {
   let reachable = false;
   let browser: Browser | undefined;
   const builds: BuiltApp[] = [];

@@ -1,5 +1,5 @@
 /**
- * store-front's routes: the page, and the API paths aks-store-demo's nginx sends on:
+ * store-front's routes: the page (with its style, script and icon), and the API paths aks-store-demo's nginx sends on:
  *   /api/products and /api/products/*  →  product-service (the path after /api/products)
  *   POST /api/orders                   →  order-service /
  */
@@ -8,6 +8,7 @@ import { HttpError } from '@faultline/service-kit';
 import type { Logger } from '@faultline/tracer';
 import { forward, type Upstream } from './proxy';
 import { PAGE_HTML } from './ui/page';
+import { FAVICON_SVG } from './ui/favicon';
 import { APP_JS } from './ui/script';
 import { STYLES_CSS } from './ui/styles';
 
@@ -46,6 +47,9 @@ export function mountStoreRoutes(app: Express, deps: StoreRoutesDeps): void {
   });
   app.get('/app.js', send('text/javascript; charset=utf-8', APP_JS));
   app.get('/app.css', send('text/css; charset=utf-8', STYLES_CSS));
+  // Browsers ask for /favicon.ico on their own; the page links /favicon.svg.
+  app.get('/favicon.svg', send('image/svg+xml', FAVICON_SVG));
+  app.get('/favicon.ico', send('image/svg+xml', FAVICON_SVG));
 
   const products = (req: Request, res: Response) => forward(deps.products, productPath(req), req, res, deps.log);
   app.all(PRODUCTS_PREFIX, products);

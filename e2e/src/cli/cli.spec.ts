@@ -160,6 +160,22 @@ describe('faultline up and down', async () => {
       const unknown = await faultline(['trace', '--service', 'nosuch']);
       assert.equal(unknown.code, 1);
       assert.match(unknown.stderr, /^faultline: no traces from a service "nosuch"; services with traces: /);
+      await fetch(demo[1].replace('/demo-app/', '/fast-page'));
+      const listed = await pollUntil(
+        async () => {
+          const list = await faultline(['trace', '--service', 'front-end']);
+          return list.code === 0 && /^[0-9a-f]{16,32} /m.test(list.stdout) ? list.stdout : undefined;
+        },
+        { timeoutMs: 15_000, what: 'a front-end trace in `faultline trace`' },
+      );
+      const traceId = /^([0-9a-f]{16,32}) /m.exec(listed)?.[1] ?? '';
+      const shown = await faultline(['trace', traceId]);
+      assert.equal(shown.code, 0, shown.stderr);
+      const ui = new RegExp(`open it in the trace UI: (http://\\S+/zipkin/traces/${traceId})$`, 'm').exec(shown.stdout);
+      if (/Trace UI: /.test(stdout)) {
+        assert.ok(ui, shown.stdout);
+        assert.equal((await fetch(ui[1])).status, 200, ui[1]);
+      } else assert.match(stdout, /Left out: {5}trace UI: /, 'no trace UI, and up said why');
       const queue = /queue (orders-lab-[0-9a-f]+) \(deleted when the lab stops\)/.exec(stdout)?.[1];
       assert.ok(queue, stdout);
       assert.ok(await queueExists(queue), 'order-service declared the lab queue');

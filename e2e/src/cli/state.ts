@@ -10,6 +10,10 @@ export interface LabState {
   startedAt: string;
   adminToken: string;
   zipkinUrl: string;
+  /** The trace UI (Zipkin's Lens) when the lab runs it: http://127.0.0.16:9411/zipkin/ */
+  traceUiUrl?: string;
+  /** The lab's Prometheus when it runs: http://127.0.0.90:9090 */
+  prometheusUrl?: string;
   services: ServiceInfo[];
   pods: PodInfo[];
 }

@@ -28,3 +28,14 @@ export function sumMetric(texts: readonly string[], name: string, where: Record<
     .filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v))
     .reduce((sum, s) => sum + s.value, 0);
 }
+
+const SOURCE = /^# source: (.+)$/m;
+
+/**
+ * Where scraped texts came from, for evidence: the local target reads them from its Prometheus when one
+ * runs (each text starts with `# source: Prometheus <url>`), else straight from each pod's /metrics.
+ */
+export function metricsSource(texts: readonly string[]): string {
+  const source = texts.map((text) => SOURCE.exec(text)?.[1]).find(Boolean);
+  return source ?? 'direct /metrics scrape (no Prometheus)';
+}

@@ -2,8 +2,9 @@
  * `npm run bench:load`: the store's capacity on this machine. The shopper script runs at a fixed arrival rate,
  * stepped up by half each time, until a step is not held (order p95 above 1.5 s, more than 1% failed or
  * dropped); prints each step, the highest rate held with the lab's CPU and RSS at that rate, and that figure
- * beside the previous run's (saved in .lab/load/capacity.json). A benchmark, not a test: it never fails on
- * the figure. Uses a running lab or starts one (and stops it), as `npm run test:load` does.
+ * beside the previous run's (saved in .lab/load/capacity.json). With `--goal RATE` the highest rate held is
+ * checked against it: "goal met", or "goal missed" with both figures and exit 1. Uses a running lab or
+ * starts one (and stops it), as `npm run test:load` does.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,13 +18,16 @@ import { machineBusySeconds, usage } from './lab-usage';
 import { type LabSession, runningLab, startLab } from './lab-session';
 import { selectScripts } from './scripts';
 import { formatColumns } from './table';
+import { GoalReport } from '@faultline/test-support';
 
-const HELP = `Usage: npm run bench:load -- [--start RATE] [--max RATE] [--steps N] [--seconds S]
+const HELP = `Usage: npm run bench:load -- [--start RATE] [--max RATE] [--steps N] [--seconds S] [--goal RATE]
 
 Steps the shopper's arrival rate (shoppers per second, each: page, product list, one order, 1 s pause)
 from --start (default 5) by half each step, up to --max (default 400) and --steps (default 8), each step
 --seconds long (default 20), until the store no longer holds it: order p95 > 1.5 s, > 1% of requests failed
-or > 1% of shoppers dropped. Prints the highest rate held and the lab's CPU (cores busy) and RSS there.`;
+or > 1% of shoppers dropped. Prints the highest rate held and the lab's CPU (cores busy) and RSS there.
+--goal RATE: the rate the store must hold; prints "goal met" or "goal missed" (held vs goal) and exits 1
+when missed. Exit codes: 0 done (goal met or none given), 1 goal missed or error, 2 k6 absent, 130 interrupted.`;
 
 interface Step extends StepVerdict {
   rate: number;
@@ -47,8 +51,8 @@ function machine(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['start', 'max', 'steps', 'seconds']);
-  checkFlags(args, ['start', 'max', 'steps', 'seconds']);
+  const args = parseArgs(argv, ['start', 'max', 'steps', 'seconds', 'goal']);
+  checkFlags(args, ['start', 'max', 'steps', 'seconds', 'goal']);
   if (args.flags.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
@@ -59,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
     return value;
   };
   const [start, max, stepCount, seconds] = [num('start', 5), num('max', 400), num('steps', 8), num('seconds', 20)];
+  const goal = args.flags.goal === undefined ? undefined : num('goal', 0);
   const k6 = findK6(process.env);
   if (!k6) {
     process.stderr.write(`${K6_INSTALL_HINT}\n`);
@@ -142,7 +147,11 @@ async function main(argv: string[]): Promise<number> {
   if (steps.length && steps.every((s) => s.held)) process.stdout.write(`(every step held: raise --max or --steps to find the limit)\n`);
   if (previous) process.stdout.write(`previous run (${previous.date}): ${figure(previous.highest)} on ${previous.machine}\n`);
   writeFileSync(savedFile, `${JSON.stringify({ ...saved, steps }, null, 2)}\n`);
-  return abort.signal.aborted ? 130 : 0;
+  if (abort.signal.aborted) return 130;
+  if (goal === undefined) return 0;
+  const goals = new GoalReport((line) => process.stdout.write(`${line}\n`));
+  goals.check({ what: 'highest shopper rate held', measured: highest?.rate ?? 0, op: '>=', goal, unit: 'shoppers/s', digits: 0 });
+  return goals.finish(false);
 }
 
 main(process.argv.slice(2)).then(

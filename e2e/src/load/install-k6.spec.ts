@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { requireTool, skipWithout } from '@faultline/test-support';
 import { WORKSPACE_ROOT } from '../targets/local/paths';
 import { findK6, toolsBin } from './k6-binary';
 
@@ -36,9 +37,8 @@ describe('scripts/dev/install-k6.sh', () => {
     assert.match(help.stdout, new RegExp(`go install go\\.k6\\.io/k6@${pinned}`));
   });
 
-  it('passes shellcheck', (t) => {
-    const result = spawnSync('shellcheck', [SCRIPT], { encoding: 'utf8' });
-    if (result.error) return void t.skip('shellcheck is not installed (apt-get install shellcheck)');
+  it('passes shellcheck', { skip: skipWithout('shellcheck') }, () => {
+    const result = spawnSync(requireTool('shellcheck'), [SCRIPT], { encoding: 'utf8' });
     assert.equal(result.status, 0, result.stdout);
   });
 

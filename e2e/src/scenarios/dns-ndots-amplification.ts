@@ -5,7 +5,7 @@
  * `myexternalserver.com.`, and roll order-service: exactly one A query.
  */
 import { deleteQueue } from '@faultline/test-support';
-import { formatQueries, queriesFor } from '../evidence/dns';
+import { type DnsTraceSession, formatQueries, queriesFor, recordDnsTrace, seedDnsFilter, startDnsTrace } from '../evidence/dns';
 import { EXTERNAL_HOST, EXTERNAL_PORT, storeLab } from '../lab/labs';
 import { searchDomains } from '../lab/spec';
 import type { DnsQueryRecord, Target } from '../targets/target';
@@ -24,15 +24,24 @@ function askedBefore(query: DnsQueryRecord, absolute: DnsQueryRecord, records: r
   return Date.parse(query.time) - Date.parse(absolute.time) <= CROSS_SERVER_SLACK_MS;
 }
 
-/** Places one order holding product 11 and returns the A queries the cluster DNS got for the external host meanwhile. */
+/**
+ * Places one order holding product 11 and returns the A queries the cluster DNS got for the external host
+ * meanwhile; `ig trace dns` watches the same order where it runs (its events are evidence beside the log).
+ */
 async function orderAndCountQueries(target: Target, evidence: StepContext['evidence']): Promise<DnsQueryRecord[]> {
-  const since = Date.now();
-  const placed = await placeOrder(target, INSPEKTOR_GADGET);
-  evidence('harness HTTP', `POST /api/orders (product 11) → ${shown(placed)}`);
-  expect(placed.status === 201, `the order should be taken: ${shown(placed)}`);
-  const queries = await queriesFor(target, 'cluster', EXTERNAL_HOST, since);
-  evidence(`trace_dns --filter 'qr==Q,qtype==A,name~^${EXTERNAL_HOST}.*'`, `${queries.length} A queries:\n${formatQueries(queries)}`);
-  return queries;
+  const trace: DnsTraceSession = await startDnsTrace(target);
+  const filter = seedDnsFilter(EXTERNAL_HOST);
+  try {
+    const since = Date.now();
+    const placed = await placeOrder(target, INSPEKTOR_GADGET);
+    evidence('harness HTTP', `POST /api/orders (product 11) → ${shown(placed)}`);
+    expect(placed.status === 201, `the order should be taken: ${shown(placed)}`);
+    const queries = await queriesFor(target, 'cluster', EXTERNAL_HOST, since);
+    evidence(`cluster DNS query log (GET /queries), the seed's filter '${filter}'`, `${queries.length} A queries:\n${formatQueries(queries)}`);
+    return queries;
+  } finally {
+    await recordDnsTrace(trace, [filter], evidence);
+  }
 }
 
 export const dnsNdotsAmplification: Scenario = {

@@ -4,11 +4,12 @@
  * the cluster DNS answers SERVFAIL for the name; the upstream got the queries and sent no reply; other
  * orders still succeed. Fix: restore the upstream → the order is taken and external-server got the call.
  */
-import { formatQueries, queriesFor } from '../evidence/dns';
+import { type DnsTraceSession, formatQueries, queriesFor, recordDnsTrace, startDnsTrace } from '../evidence/dns';
 import { deleteQueue, pollUntil } from '@faultline/test-support';
 import { serviceIs, spanErrorSummary, spanText, waitForSpan } from '../evidence/spans';
 import { EXTERNAL_HOST, storeLab } from '../lab/labs';
 import { UPSTREAM_DNS_DEPLOYMENT } from '../lab/spec';
+import { ANOTHERAPP_HOST } from '../targets/local/lab-dns';
 import { expect, type Scenario } from './model';
 import { INSPEKTOR_GADGET, placeOrder, shown } from './store-requests';
 
@@ -41,6 +42,7 @@ export const dnsUpstreamFailure: Scenario = {
       phase: 'break',
       title: 'the upstream DNS drops queries for myexternalserver.com (update-dns-configuration.sh)',
       async run({ target, state, evidence }) {
+        state.dnsTrace = await startDnsTrace(target);
         await target.setFaults(UPSTREAM_DNS_DEPLOYMENT, { dns: { [EXTERNAL_HOST]: { action: 'drop' } } });
         state.brokenAt = Date.now();
         evidence('upstream DNS /admin/faults', JSON.stringify((await target.getFaults(UPSTREAM_DNS_DEPLOYMENT))[0]));
@@ -51,25 +53,49 @@ export const dnsUpstreamFailure: Scenario = {
       title: 'orders with product 11 fail with EAI_AGAIN; cluster DNS SERVFAIL; upstream sends no reply',
       async run({ target, state, evidence }) {
         const since = state.brokenAt as number;
-        const placed = await placeOrder(target, INSPEKTOR_GADGET);
-        evidence('harness HTTP', `POST /api/orders (product 11) → ${shown(placed)}`);
-        expect(placed.status !== undefined && placed.status >= 500, `the order should fail while the upstream DNS is broken: ${shown(placed)}`);
-        const line = await target.waitForLog('order-service', (l) => l.text.includes('EAI_AGAIN'), { since, what: 'an order-service log line naming EAI_AGAIN' });
-        evidence('kubectl logs -l app=order-service', line.text);
-        const { span } = await waitForSpan(target, (s) => serviceIs(s, 'order-service') && spanText(s).includes('EAI_AGAIN'), { since, what: 'an order-service span naming EAI_AGAIN' });
-        evidence('trace (span)', spanErrorSummary(span));
+        let upstreamAddress = '';
+        try {
+          const placed = await placeOrder(target, INSPEKTOR_GADGET);
+          evidence('harness HTTP', `POST /api/orders (product 11) → ${shown(placed)}`);
+          expect(placed.status !== undefined && placed.status >= 500, `the order should fail while the upstream DNS is broken: ${shown(placed)}`);
+          const line = await target.waitForLog('order-service', (l) => l.text.includes('EAI_AGAIN'), { since, what: 'an order-service log line naming EAI_AGAIN' });
+          evidence('kubectl logs -l app=order-service', line.text);
+          const { span } = await waitForSpan(target, (s) => serviceIs(s, 'order-service') && spanText(s).includes('EAI_AGAIN'), { since, what: 'an order-service span naming EAI_AGAIN' });
+          evidence('trace (span)', spanErrorSummary(span));
 
-        const cluster = await queriesFor(target, 'cluster', EXTERNAL_HOST, since);
-        const failed = cluster.filter((q) => q.name.toLowerCase() === `${EXTERNAL_HOST}.` && q.rcode === 'SERVFAIL');
-        evidence('trace_dns: order-service ↔ cluster DNS', formatQueries(cluster));
-        expect(failed.length > 0, `the cluster DNS should answer SERVFAIL for ${EXTERNAL_HOST}.`);
-        const upstream = await queriesFor(target, 'upstream', EXTERNAL_HOST, since);
-        evidence('trace_dns: cluster DNS ↔ upstream DNS', formatQueries(upstream));
-        expect(upstream.length > 0 && upstream.every((q) => q.qr === 'Q' && q.rcode === null), 'the upstream should have received the queries and sent no reply');
+          const cluster = await queriesFor(target, 'cluster', EXTERNAL_HOST, since);
+          const failed = cluster.filter((q) => q.name.toLowerCase() === `${EXTERNAL_HOST}.` && q.rcode === 'SERVFAIL');
+          evidence('cluster DNS query log (GET /queries): order-service ↔ cluster DNS', formatQueries(cluster));
+          expect(failed.length > 0, `the cluster DNS should answer SERVFAIL (ServerFailure) for ${EXTERNAL_HOST}.`);
+          upstreamAddress = (failed.find((q) => q.forwarded_to)?.forwarded_to ?? '').replace(/:\d+$/, '');
+          if (target.name === 'local') {
+            const [orderPod] = await target.pods('order-service');
+            expect(failed.every((q) => q.src.startsWith(`${orderPod.ip}:`)), `the cluster DNS should name the order-service pod (${orderPod.ip}) as the client`);
+          }
+          const upstream = await queriesFor(target, 'upstream', EXTERNAL_HOST, since);
+          evidence('upstream DNS query log (GET /queries): cluster DNS ↔ upstream DNS', formatQueries(upstream));
+          expect(upstream.length > 0 && upstream.every((q) => q.qr === 'Q' && q.rcode === null), 'the upstream should have received the queries and sent no reply');
 
-        const plain = await placeOrder(target, PLAIN_PRODUCT);
-        evidence('harness HTTP', `POST /api/orders (product 1) → ${shown(plain)}`);
-        expect(plain.status === 201, `orders without product 11 should still be taken: ${shown(plain)}`);
+          const plain = await placeOrder(target, PLAIN_PRODUCT);
+          evidence('harness HTTP', `POST /api/orders (product 1) → ${shown(plain)}`);
+          expect(plain.status === 201, `orders without product 11 should still be taken: ${shown(plain)}`);
+
+          if (target.name === 'local') {
+            // The seed's health check of the upstream ("dig microsoft.com: this should work"), as anotherapp sees it.
+            const healthy = await pollUntil(
+              async () => {
+                const seen = (await queriesFor(target, 'upstream', ANOTHERAPP_HOST, since)).filter((q) => q.name === ANOTHERAPP_HOST);
+                return seen.length > 0 ? seen : undefined;
+              },
+              { timeoutMs: 10_000, intervalMs: 250, what: `anotherapp's ${ANOTHERAPP_HOST} lookups at the upstream DNS` },
+            );
+            evidence(`upstream DNS query log: anotherapp's ${ANOTHERAPP_HOST} lookups during the break`, formatQueries(healthy, 3));
+            expect(healthy.length > 0 && healthy.every((q) => q.rcode === 'NOERROR'), `the upstream should still answer ${ANOTHERAPP_HOST} while ${EXTERNAL_HOST} is broken`);
+          }
+        } finally {
+          const toUpstream = upstreamAddress ? [`qtype==A,nameserver.addr==${upstreamAddress},name==${EXTERNAL_HOST}.`] : [];
+          await recordDnsTrace(state.dnsTrace as DnsTraceSession | undefined, [`qtype==A,name==${EXTERNAL_HOST}.`, ...toUpstream], evidence);
+        }
       },
     },
     {

@@ -9,6 +9,7 @@ import { peekQueue } from '../evidence/queue';
 import { serviceIs, spanErrorSummary, spanText, waitForSpan } from '../evidence/spans';
 import { formatTrace } from '../evidence/trace-tree';
 import { storeLab } from '../lab/labs';
+import { formatTcpEvents, type TcpEvent } from '../targets/local/kube-proxy';
 import { expect, type Scenario } from './model';
 import { getService } from './services';
 import { listProducts, placeOrder, shown } from './store-requests';
@@ -75,6 +76,14 @@ export const tcpWrongTargetPort: Scenario = {
         const products = await listProducts(target);
         evidence('harness HTTP', `GET /api/products → HTTP ${products.status ?? products.errorCode}`);
         expect(products.status === 200, `products should still load: ${shown(products)}`);
+        const tcpLog = target as Partial<{ serviceTcpEvents(name: string): readonly TcpEvent[] }>;
+        if (tcpLog.serviceTcpEvents) {
+          const events = ['product-service', 'order-service']
+            .flatMap((name) => tcpLog.serviceTcpEvents?.(name) ?? [])
+            .filter((e) => e.at >= (state.brokenAt as number))
+            .sort((a, b) => a.at - b.at);
+          evidence('kube-proxy stand-in connection log (trace_tcp columns, not ig)', formatTcpEvents(events));
+        }
 
         const line = await target.waitForLog('store-front', (l) => l.text.includes('ECONNREFUSED'), { since, what: 'a store-front log line with ECONNREFUSED' });
         evidence('kubectl logs -l app=store-front', line.text);

@@ -125,6 +125,10 @@ spec:
             {{- end }}
             {{- end }}
             {{- range $key, $value := $cfg.env }}
+            {{- if and (eq $key "EXTERNAL_SERVER_URL") ($.root.Values.ndotsDemo | default dict).before }}
+            {{- /* ndotsDemo.before: the host without its trailing dot (seed 000's ndots "before" state) */}}
+            {{- $value = regexReplaceAll "^(https?://[^/:]+)\\.((:[0-9]+)?(/.*)?)$" ($value | toString) "${1}${2}" }}
+            {{- end }}
             - { name: {{ $key }}, value: {{ $value | toString | quote }} }
             {{- end }}
           livenessProbe:

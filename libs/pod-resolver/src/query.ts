@@ -35,7 +35,12 @@ function decodeOrUndefined(raw: Buffer): Reply | undefined {
   }
 }
 
-function askUdp(server: NameServer, query: Buffer, id: number, name: string, type: string, timeoutMs: number): Promise<Reply | undefined> {
+/** The source address to bind, when one is set and it is of the server's family. */
+function fromAddress(sourceAddress: string | undefined, server: NameServer): string | undefined {
+  return sourceAddress && isIPv6(sourceAddress) === isIPv6(server.host) ? sourceAddress : undefined;
+}
+
+function askUdp(server: NameServer, query: Buffer, id: number, name: string, type: string, timeoutMs: number, from?: string): Promise<Reply | undefined> {
   const socket = createSocket(isIPv6(server.host) ? 'udp6' : 'udp4');
   return new Promise<Reply | undefined>((resolve) => {
     const timer = setTimeout(() => resolve(undefined), timeoutMs);
@@ -48,11 +53,13 @@ function askUdp(server: NameServer, query: Buffer, id: number, name: string, typ
       const reply = decodeOrUndefined(raw);
       if (reply && matches(reply, id, name, type)) finish(reply);
     });
-    socket.connect(server.port, server.host, () => socket.send(query, (error) => error && finish(undefined)));
+    const send = () => socket.connect(server.port, server.host, () => socket.send(query, (error) => error && finish(undefined)));
+    if (from) socket.bind({ port: 0, address: from }, send);
+    else send();
   }).finally(() => socket.close());
 }
 
-function askTcp(server: NameServer, query: Buffer, id: number, name: string, type: string, timeoutMs: number): Promise<Reply | undefined> {
+function askTcp(server: NameServer, query: Buffer, id: number, name: string, type: string, timeoutMs: number, from?: string): Promise<Reply | undefined> {
   const socket = new Socket();
   return new Promise<Reply | undefined>((resolve) => {
     let received = Buffer.alloc(0);
@@ -69,7 +76,7 @@ function askTcp(server: NameServer, query: Buffer, id: number, name: string, typ
       const reply = decodeOrUndefined(received.subarray(2, 2 + received.readUInt16BE(0)));
       finish(reply && matches(reply, id, name, type) ? reply : undefined);
     });
-    socket.connect(server.port, server.host, () => {
+    socket.connect({ port: server.port, host: server.host, ...(from ? { localAddress: from } : {}) }, () => {
       const length = Buffer.alloc(2);
       length.writeUInt16BE(query.length);
       socket.write(Buffer.concat([length, query]));
@@ -88,8 +95,9 @@ export async function queryAddresses(config: ResolvConfig, name: string, type: '
     for (const server of config.nameservers) {
       const id = randomInt(0, 65536);
       const query = encodeQuery(id, name, type);
-      let reply = await askUdp(server, query, id, name, type, config.timeoutMs);
-      if (reply?.flag_tc) reply = await askTcp(server, query, id, name, type, config.timeoutMs);
+      const from = fromAddress(config.sourceAddress, server);
+      let reply = await askUdp(server, query, id, name, type, config.timeoutMs, from);
+      if (reply?.flag_tc) reply = await askTcp(server, query, id, name, type, config.timeoutMs, from);
       if (!reply) continue;
       const rcode = reply.rcode ?? 'NOERROR';
       if (rcode === 'NOERROR') return { kind: 'answer', addresses: addressesOf(reply, type) };

@@ -20,6 +20,8 @@ export interface ResolvConfig {
   readonly timeoutMs: number;
   /** Rounds over the name servers (glibc's attempts:N). */
   readonly attempts: number;
+  /** Address queries are sent from (a pod sends from its own IP); any when unset. */
+  readonly sourceAddress?: string;
 }
 
 /** glibc's defaults and limits (resolv.h: MAXNS 3, RES_TIMEOUT 5, RES_DFLRETRY 2, RES_MAXNDOTS 15, RES_MAXRETRANS 30, RES_MAXRETRY 5). */

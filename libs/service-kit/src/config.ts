@@ -2,6 +2,8 @@
  * Typed configuration read once from the environment. Each setting names its variable, type, default
  * and help text in one place; a bad value stops start-up with a message naming the variable.
  */
+import { formatHelpTable, settingRows } from './help-table';
+
 export type Setting =
   | { env: string; type: 'string'; default?: string; required?: boolean; help: string }
   | { env: string; type: 'int' | 'number'; default?: number; min?: number; max?: number; help: string }
@@ -95,13 +97,7 @@ export function readConfig<S extends ConfigSpec>(spec: S, env: NodeJS.ProcessEnv
 
 /** One line per setting: variable, type, default and help; for --help and the docs. */
 export function describeConfig(spec: ConfigSpec): string {
-  return Object.values(spec)
-    .map((s) => {
-      const type = s.type === 'enum' ? s.values.join('|') : s.type;
-      const fallback = s.default === undefined ? '' : ` (default ${JSON.stringify(s.default)})`;
-      return `  ${s.env.padEnd(28)} ${type.padEnd(10)} ${s.help}${fallback}`;
-    })
-    .join('\n');
+  return formatHelpTable([{ rows: settingRows(spec) }]);
 }
 
 /** Settings every service has. */

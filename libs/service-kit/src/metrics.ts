@@ -4,6 +4,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, type Registry } from 'prom-client';
+import { routeTemplateFor } from './route-template';
 
 /** prom-client names these gauges *_total, reserved for counters; it also exports them without the suffix. */
 const GAUGES_NAMED_LIKE_COUNTERS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
@@ -13,10 +14,16 @@ export function registerProcessMetrics(registry: Registry): void {
   for (const name of GAUGES_NAMED_LIKE_COUNTERS) registry.removeSingleMetric(name);
 }
 
-/** The route template that served the request ("/:id"), or a fixed label when none matched. */
+/**
+ * The route template that served the request ("/:id"). A response sent before routing (an injected
+ * fault, a body the parser refused) gets the template the request would have been served by; a request
+ * no route matches gets a fixed label.
+ */
 export function routeLabel(req: Request, res: Response): string {
   const route = (req as Request & { route?: { path?: unknown } }).route;
   if (route && typeof route.path === 'string') return `${req.baseUrl}${route.path}` || '/';
+  const template = routeTemplateFor(req);
+  if (template) return template;
   return res.statusCode === 404 ? 'unmatched' : 'middleware';
 }
 

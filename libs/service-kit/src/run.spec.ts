@@ -5,14 +5,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as dnsPacket from 'dns-packet';
-import { pollUntil } from '@faultline/test-support';
+import { isolateTempDir, makeTempDir, pollUntil } from '@faultline/test-support';
 
 const FIXTURE = ['--require', 'tsx/cjs', 'libs/service-kit/src/testing/resolver-fixture.ts'];
 
@@ -26,6 +25,8 @@ function runFixture(env: Record<string, string>) {
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return { child, output: () => output };
 }
+
+isolateTempDir();
 
 describe('runService with RESOLV_CONF', () => {
   const questions: string[] = [];
@@ -52,7 +53,7 @@ describe('runService with RESOLV_CONF', () => {
     });
     await new Promise<void>((resolve) => dns.bind(0, '127.0.0.1', resolve));
     await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
-    resolvConf = path.join(mkdtempSync(path.join(tmpdir(), 'resolv-')), 'resolv.conf');
+    resolvConf = path.join(makeTempDir('faultline-resolv-'), 'resolv.conf');
     writeFileSync(
       resolvConf,
       `nameserver 127.0.0.1:${(dns.address() as AddressInfo).port}\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n`,

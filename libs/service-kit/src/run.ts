@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadResolvConf, installPodResolver } from '@faultline/pod-resolver';
 import { shutdownTracing } from '@faultline/tracer';
-import { ConfigError, type ConfigSpec, describeConfig } from './config';
+import { ConfigError, type ConfigSpec } from './config';
+import { serviceHelp } from './help-table';
 import { type CreateOptions, createService, type Service, type ServiceDefinition, serviceConfigSpec } from './service';
 
 export interface RunningService<S extends ConfigSpec = ConfigSpec> {
@@ -73,6 +74,9 @@ function usePodResolver(service: Service<ConfigSpec>): void {
   } catch (error) {
     throw new ConfigError([`RESOLV_CONF="${path}" cannot be read: ${(error as Error).message}`]);
   }
+  // A pod's resolver sends from the pod's own address: the DNS server's query log names the pod.
+  const host = service.ctx.config.host;
+  if (host !== '0.0.0.0' && host !== '::' && host !== '') resolv = { ...resolv, sourceAddress: host };
   installPodResolver(resolv);
   service.ctx.log.info('resolving names as a pod would', {
     resolv_conf: path,
@@ -88,10 +92,7 @@ function usePodResolver(service: Service<ConfigSpec>): void {
  */
 export async function runService<S extends ConfigSpec>(definition: ServiceDefinition<S>, options: CreateOptions = {}): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    process.stdout.write(
-      `${definition.name}: configured by environment variables\n\n${describeConfig(serviceConfigSpec(definition))}\n` +
-        `\nTracing: OTEL_SERVICE_NAME, OTEL_EXPORTER_ZIPKIN_ENDPOINT, OTEL_PROPAGATORS, OTEL_TRACES_SAMPLER(_ARG), OTEL_SDK_DISABLED\n`,
-    );
+    process.stdout.write(serviceHelp(definition.name, serviceConfigSpec(definition)));
     return;
   }
   let running: RunningService<S>;

@@ -10,7 +10,7 @@ export const TRACE_HELP = `Usage:
   faultline trace [--service NAME] [--limit N]   the latest traces, one line each: id, duration, ok or
                                              FAILED and why, the root span, the services in call order
 
-Reads the Zipkin API of the lab \`faultline up\` runs.`;
+Reads the Zipkin API of the lab \`faultline up\` runs; prints the trace UI's link when the lab runs one.`;
 
 export async function traceCommand(args: ParsedArgs): Promise<number> {
   checkFlags(args, ['service', 'limit']);
@@ -24,6 +24,7 @@ export async function traceCommand(args: ParsedArgs): Promise<number> {
     }
     const spans = result.json as ZipkinSpan[];
     process.stdout.write(`trace ${id}: ${spans.length} spans, ${(traceDuration(spans) / 1000).toFixed(1)} ms\n${formatTrace(spans)}\n`);
+    if (state.traceUiUrl) process.stdout.write(`open it in the trace UI: ${state.traceUiUrl}traces/${encodeURIComponent(id)}\n`);
     return 0;
   }
   const query = new URLSearchParams({ limit: String(numberFlag(args, 'limit') ?? 10) });
@@ -40,5 +41,6 @@ export async function traceCommand(args: ParsedArgs): Promise<number> {
   const traces = (result.json as ZipkinSpan[][]) ?? [];
   if (traces.length === 0) process.stdout.write('no traces yet: send some requests to the lab (open the store or the demo app)\n');
   for (const spans of traces) process.stdout.write(`${traceListLine(spans)}\n`);
+  if (traces.length && state.traceUiUrl) process.stdout.write(`\nthe trace UI: ${state.traceUiUrl} (\`faultline trace <id>\` prints a trace's link)\n`);
   return 0;
 }

@@ -6,6 +6,7 @@ import { deleteQueue } from '@faultline/test-support';
 import { checkBroker } from '../../lab/broker-check';
 import { fullLab } from '../../lab/full-lab';
 import { LocalTarget } from '../../targets/local/local-target';
+import { checkLoopback, labAddresses } from '../../targets/local/loopback-check';
 import type { ServiceInfo } from '../../targets/target';
 import { WORKSPACE_ROOT } from '../../targets/local/paths';
 import { checkFlags, type ParsedArgs } from '../args';
@@ -13,15 +14,20 @@ import { isAlive } from '../../process-alive';
 import { brokerUrlOf } from '../broker-url';
 import { readState, removeState, writeState } from '../state';
 
-export const UP_HELP = `Usage: faultline up [--build] [--rabbitmq-url URL]
+export const UP_HELP = `Usage: faultline up [--build] [--no-ui] [--rabbitmq-url URL]
 
 Starts the whole lab on loopback (pods on 127.0.1.x, Services on 127.0.2.x, cluster DNS on
-127.0.0.10:10053, Zipkin on 127.0.0.9:9411), prints the URLs and the lab's memory, and runs until
-Ctrl-C or \`faultline down\`, which also delete the lab's queue from the broker. Apps run from their bundles.
+127.0.0.10:10053, Zipkin API on 127.0.0.9:9411; where installed, the trace UI on 127.0.0.16:9411 and
+Prometheus on 127.0.0.90:9090), prints the URLs and the lab's memory, and runs until Ctrl-C or
+\`faultline down\`, which also delete the lab's queue from the broker. Apps run from their bundles.
 
   --build          build every app's bundle first (what \`npm start\` does); without it, an unbuilt app is left out
+  --no-ui          leave out the trace UI (zipkin-server's Lens, a JVM of about 170 MB) on small machines
   --rabbitmq-url   broker for order-service (default $RABBITMQ_URL or amqp://guest:guest@127.0.0.1:5672); checked
                    (reachable, credentials) before any pod starts`;
+
+/** Pods the local target adds to a lab's own: the cluster DNS, the upstream DNS, its public-DNS stand-in, anotherapp. */
+const EXTRA_LAB_PODS = 4;
 
 /** Builds every app bundle as \`npm start\` does, streaming the build's output; throws when it fails. */
 function buildLab(): void {
@@ -49,7 +55,7 @@ function browserLines(services: readonly ServiceInfo[]): string[] {
 }
 
 export async function up(args: ParsedArgs): Promise<number> {
-  checkFlags(args, ['rabbitmq-url', 'build']);
+  checkFlags(args, ['rabbitmq-url', 'build', 'no-ui']);
   const running = readState();
   if (running && isAlive(running.pid)) throw new Error(`a lab is already running (pid ${running.pid}); stop it with \`npx faultline down\``);
   const rabbitmqUrl = brokerUrlOf(args);
@@ -58,10 +64,13 @@ export async function up(args: ParsedArgs): Promise<number> {
   const queueName = `orders-lab-${randomBytes(3).toString('hex')}`;
   const { lab, missing } = fullLab({ rabbitmqUrl, queueName });
   if (lab.deployments.length === 0) throw new Error('the lab is not built: `npm start` builds and starts it (or build with `node e2e/bin/build-lab.mjs`, then `npx faultline up`)');
+  const podCount = lab.deployments.reduce((sum, d) => sum + (d.replicas ?? 1), 0) + EXTRA_LAB_PODS;
+  const loopback = await checkLoopback(labAddresses(0, podCount, lab.services.length));
+  if (!loopback.ok) throw new Error(loopback.message);
   const store = lab.deployments.some((d) => d.app === 'order-service');
   if (store) await checkBroker(rabbitmqUrl);
   if (missing.length) process.stdout.write(`not built, left out: ${missing.join(', ')} (build with: node e2e/bin/build-lab.mjs)\n`);
-  const target = new LocalTarget({ block: 0, restartBackoffMs: 1000 });
+  const target = new LocalTarget({ block: 0, restartBackoffMs: 1000, traceUi: !args.flags['no-ui'] });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -88,7 +97,8 @@ export async function up(args: ParsedArgs): Promise<number> {
   const pods = await target.pods();
   const zipkinUrl = target.zipkinUrl;
   if (!zipkinUrl) throw new Error('the lab started without its Zipkin receiver');
-  writeState({ pid: process.pid, startedAt: new Date().toISOString(), adminToken: target.adminToken, zipkinUrl, services, pods });
+  const { traceUiUrl, prometheusUrl } = target;
+  writeState({ pid: process.pid, startedAt: new Date().toISOString(), adminToken: target.adminToken, zipkinUrl, traceUiUrl, prometheusUrl, services, pods });
   const memory = await target.memory();
   const lines = [
     `lab ready in ${(readyMs / 1000).toFixed(1)} s: ${pods.length} pods, ${services.length} Services`,
@@ -101,6 +111,9 @@ export async function up(args: ParsedArgs): Promise<number> {
     ...pods.map((p) => `  ${p.name.padEnd(24)} http://${p.ip}:${p.port}  pid ${p.pid}`),
     '',
     `Zipkin API:   ${zipkinUrl}/api/v2/traces`,
+    ...(traceUiUrl ? [`Trace UI:     ${traceUiUrl} (zipkin-server's Lens; a trace: ${traceUiUrl}traces/<trace id>)`] : []),
+    ...(prometheusUrl ? [`Prometheus:   ${prometheusUrl}/targets (job faultline-pods, every pod)`] : []),
+    ...target.observabilitySkipped.map((line) => `Left out:     ${line}`),
     `Cluster DNS:  ${target.addressPlan.clusterDnsIp}:10053 (dig @${target.addressPlan.clusterDnsIp} -p 10053 product-service.default.svc.cluster.local)`,
     ...(store ? [`Broker:       ${new URL(rabbitmqUrl).host}, queue ${queueName} (deleted when the lab stops)`] : []),
     `Admin token:  ${target.adminToken} (or use \`npx faultline fault get <deployment>\`)`,

@@ -3,11 +3,15 @@
 // `kubectl get -o json` and `kubectl logs` output (its access to pods: kind-target-pods.spec.ts).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
+import { isolateTempDir } from '@faultline/test-support';
 import { resilienceLab } from '../../lab/labs';
 import { FakeCommandRunner, type RecordedCommand, type Reply } from './fake-command-runner';
 import { KindTarget } from './kind-target';
 import { clusterReplies, COREDNS_LOGS, DNS_SERVER_SERVICE, endpointSlice, ORDER_SERVICE, pod, podList, RETRY_BACKEND_PODS, store, STORE_FRONT_LOGS } from './kube-fixtures';
+
+// start() writes the values files into a temp folder that stop() removes: the file fails if one is left.
+isolateTempDir();
 
 describe('KindTarget.start/stop (fake kubectl and helm)', () => {
   it('installs the lab with helm upgrade --install --wait and values derived from the lab, then forwards its Services', async () => {
@@ -80,9 +84,15 @@ describe('KindTarget.start/stop (fake kubectl and helm)', () => {
 });
 
 describe('KindTarget reading the cluster (fake kubectl)', () => {
+  const targets: KindTarget[] = [];
+  afterEach(async () => {
+    for (const target of targets.splice(0)) await target.stop();
+  });
+
   async function started(extra: (c: RecordedCommand) => Reply | undefined, lab = resilienceLab({ hangSeconds: 3, backendReplicas: 3 })) {
     const runner = new FakeCommandRunner(clusterReplies(extra));
     const target = new KindTarget({ runner });
+    targets.push(target);
     await target.start(lab);
     runner.calls.length = 0;
     return { runner, target };

@@ -9,6 +9,10 @@
  * and whenever they change (refresh()); the listener closes when none accepts. Connections are
  * balanced only over endpoints that accepted at the last probe. A targetPort edit closes the connections
  * the Service carried (a freshly applied broken manifest would have none), so keep-alive pools reconnect.
+ *
+ * Each connection through the Service is logged in trace_tcp's columns (type, src, dst, error) plus the
+ * pod address it was translated to (`tcpEvents`). A connection the kernel refuses while the listener is
+ * closed never reaches this stand-in: the log shows the moment the Service started refusing instead.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
@@ -21,6 +25,32 @@ export interface ServiceProxyOptions {
   endpoints: () => string[];
   probeIntervalMs?: number;
   probeTimeoutMs?: number;
+}
+
+/** One line of the stand-in's connection log, in trace_tcp's columns plus the translated pod address. */
+export interface TcpEvent {
+  at: number;
+  /** connect / close as trace_tcp names them; refusing / accepting: the Service's listener closed / opened. */
+  type: 'connect' | 'close' | 'refusing' | 'accepting';
+  /** Client ip:port ('' for the listener's own events). */
+  src: string;
+  /** The Service address the client connected to, ClusterIP:port. */
+  dst: string;
+  /** The pod ip:targetPort the connection was translated to ('' when there was none). */
+  pod: string;
+  /** An errno code (ECONNREFUSED) or ''. */
+  error: string;
+}
+
+const MAX_EVENTS = 10_000;
+
+/** The events as trace_tcp prints them (`--fields=type,src,dst,error`), with the translated pod address. */
+export function formatTcpEvents(events: readonly TcpEvent[], max = 12): string {
+  const rows = [['TYPE', 'SRC', 'DST', 'POD', 'ERROR'], ...events.slice(-max).map((e) => [e.type, e.src, e.dst, e.pod, e.error])];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const lines = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join(' ').trimEnd());
+  if (events.length > max) lines.splice(1, 0, `... ${events.length - max} earlier`);
+  return lines.join('\n');
 }
 
 export interface ForwardRecord {
@@ -54,6 +84,8 @@ export class ServiceProxy {
   port: number;
   /** Where each forwarded connection went (the last 10 000). */
   readonly forwards: ForwardRecord[] = [];
+  /** Connections through the Service and the listener's changes, oldest first (the last 10 000). */
+  readonly tcpEvents: TcpEvent[] = [];
 
   constructor(private readonly options: ServiceProxyOptions) {
     this.targetPort = options.targetPort;
@@ -122,8 +154,14 @@ export class ServiceProxy {
     return this.refreshing;
   }
 
+  private record(event: Omit<TcpEvent, 'at' | 'dst'>): void {
+    this.tcpEvents.push({ at: Date.now(), dst: `${this.clusterIp}:${this.port}`, ...event });
+    if (this.tcpEvents.length > MAX_EVENTS) this.tcpEvents.shift();
+  }
+
   private openListener(): Promise<void> {
     if (this.server) return Promise.resolve();
+    this.record({ type: 'accepting', src: '', pod: this.accepting.map((ip) => `${ip}:${this.targetPort}`).join(','), error: '' });
     const server = createServer((client) => this.forward(client));
     this.server = server;
     return new Promise((resolve, reject) => {
@@ -139,6 +177,7 @@ export class ServiceProxy {
     const server = this.server;
     if (!server) return Promise.resolve();
     this.server = undefined;
+    if (!this.closed) this.record({ type: 'refusing', src: '', pod: `no endpoint accepts on ${this.targetPort}`, error: 'ECONNREFUSED' });
     // The listening socket closes now: new connections are refused. Established ones stay, as conntrack
     // keeps them; close()'s callback would wait for them, so it is not awaited.
     server.close();
@@ -154,17 +193,29 @@ export class ServiceProxy {
     const endpoint = endpoints[this.next++ % endpoints.length];
     this.forwards.push({ endpoint, at: Date.now() });
     if (this.forwards.length > 10_000) this.forwards.shift();
+    const pod = `${endpoint}:${this.targetPort}`;
+    const src = `${client.remoteAddress}:${client.remotePort}`;
     const upstream = connect({ host: endpoint, port: this.targetPort });
     this.sockets.add(client);
     this.sockets.add(upstream);
+    let connected = false;
+    let done = false;
+    upstream.once('connect', () => {
+      connected = true;
+      this.record({ type: 'connect', src, pod, error: '' });
+    });
     const closeBoth = () => {
+      if (!done && connected) this.record({ type: 'close', src, pod, error: '' });
+      done = true;
       client.destroy();
       upstream.destroy();
       this.sockets.delete(client);
       this.sockets.delete(upstream);
     };
     client.on('error', closeBoth);
-    upstream.on('error', () => {
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      if (!connected && !done) this.record({ type: 'connect', src, pod, error: error.code ?? error.message });
+      done = true;
       // The endpoint went away between probe and connect: reset the client, re-probe.
       client.resetAndDestroy();
       closeBoth();

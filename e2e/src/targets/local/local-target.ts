@@ -6,7 +6,8 @@
  *   forwarding other names to a second dns-server in upstream role (the "custom DNS server");
  *   every pod gets RESOLV_CONF (nameserver, the pod search list, ndots:5) and resolves like a pod;
  * - a supervisor restarts crashed pods with backoff and counts restarts, as kubelet does;
- * - spans go to an in-process Zipkin receiver; logs are captured per pod.
+ * - spans go to an in-process Zipkin receiver (forwarded to the trace UI when it runs); logs are captured per pod;
+ * - Prometheus scrapes every pod when it is installed (see observability.ts).
  * Teardown stops every process by PID (on stop(), on Ctrl-C, on failure; see also pod-guard.cjs).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,18 +23,20 @@ import type { DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodInfo, ServiceIn
 import { ingressAddress, LocalIngressController } from './ingress';
 import type { DnsServiceMode } from '../cluster-dns-control';
 import { DnsService } from './dns-service';
-import { ServiceProxy } from './kube-proxy';
-import { clusterRecords, dnsDeployment, upstreamRecords } from './lab-dns';
+import { ServiceProxy, type TcpEvent } from './kube-proxy';
+import { AnotherApp, clusterRecords, dnsDeployment, publicDnsStandIn, upstreamRecords } from './lab-dns';
 import { LocalClusterDns } from './local-cluster-dns';
 import { LogStore } from './log-store';
+import { LabObservability, type ObservabilityOptions } from './observability';
 import { rssBytes } from './memory';
 import { AddressPlan, DNS_PORT, freeAddressPlan, ZIPKIN_PORT } from './net';
 import { isBuilt } from './paths';
 import { Pod } from './pod';
 import { type ResolvConf, requestLikePod, resolvConfText } from './pod-dns';
 import { podEnv } from './pod-env';
+import type { ScrapedPod } from './prometheus';
 
-export interface LocalTargetOptions {
+export interface LocalTargetOptions extends ObservabilityOptions {
   /** Address block N (127.N.x.y); a free random one when omitted. */
   block?: number;
   /** First restart delay of a crashed pod (kubelet: 10 s); doubles up to 5 s. */
@@ -76,11 +79,14 @@ export class LocalTarget implements Target {
   /** Service name → the deployment it selects. */
   private readonly selectors = new Map<string, string>();
   private stopped: Promise<void> | undefined;
+  private readonly observability: LabObservability;
   /** The ingress-nginx stand-in on 127.N.0.80, listening once an Ingress is applied (see ingress.ts). */
   readonly ingress = new LocalIngressController({ address: () => ingressAddress(this.plan.block), serviceUrl: (service) => this.serviceUrl(service) });
 
   /** The kube-dns Service on 127.N.0.10 in front of the cluster DNS pods (see dns-service.ts). */
   private dnsService: DnsService | undefined;
+  /** Seed 000's busybox resolving microsoft.com. every 3 s (see lab-dns.ts). */
+  private anotherApp: AnotherApp | undefined;
   readonly clusterDns = new LocalClusterDns({
     service: () => this.dnsService,
     pods: (deployment) => this.pods(deployment),
@@ -88,7 +94,9 @@ export class LocalTarget implements Target {
     rolloutToNewAddresses: (deployment) => this.rolloutToNewAddresses(deployment),
   });
 
-  constructor(private readonly options: LocalTargetOptions = {}) {}
+  constructor(private readonly options: LocalTargetOptions = {}) {
+    this.observability = new LabObservability(options);
+  }
 
   get addressPlan(): AddressPlan {
     return this.plan;
@@ -96,6 +104,26 @@ export class LocalTarget implements Target {
 
   get zipkinUrl(): string | undefined {
     return this.zipkin?.url;
+  }
+
+  /** The trace UI (Zipkin's Lens) when it runs. */
+  get traceUiUrl(): string | undefined {
+    return this.observability.traceUiUrl;
+  }
+
+  /** The lab's Prometheus when it runs. */
+  get prometheusUrl(): string | undefined {
+    return this.observability.prometheus?.url;
+  }
+
+  /** PIDs of the trace UI's JVM and Prometheus, when they run. */
+  observabilityPids(): number[] {
+    return this.observability.pids();
+  }
+
+  /** Observability parts left out, one line each with the reason. */
+  get observabilitySkipped(): readonly string[] {
+    return this.observability.skipped;
   }
 
   async start(lab: LabSpec): Promise<void> {
@@ -116,7 +144,9 @@ export class LocalTarget implements Target {
     if (missing.length) throw new Error(`not built: ${missing.join(', ')} (run: node e2e/bin/build-lab.mjs)`);
 
     this.plan = await freeAddressPlan(this.options.block);
-    this.zipkin = await startZipkinReceiver({ host: this.plan.zipkinIp, port: ZIPKIN_PORT });
+    this.observability.plan(this.plan.block);
+    this.observability.startTraceUi();
+    this.zipkin = await startZipkinReceiver({ host: this.plan.zipkinIp, port: ZIPKIN_PORT, onSpans: (spans) => this.observability.forward(spans) });
     this.workdir = mkdtempSync(path.join(tmpdir(), 'faultline-lab-'));
 
     const placed = lab.deployments.map((spec) => ({ spec, ips: Array.from({ length: spec.replicas ?? 1 }, () => this.plan.allocatePodIp()) }));
@@ -126,7 +156,9 @@ export class LocalTarget implements Target {
     if (withDns) {
       this.resolvConf = { nameserver: `${this.plan.clusterDnsIp}:${DNS_PORT}`, search: SEARCH_DOMAINS, ndots: 5 };
       writeFileSync(path.join(this.workdir, 'resolv.conf'), resolvConfText(this.resolvConf));
-      await this.startDeployment(dnsDeployment(UPSTREAM_DNS_DEPLOYMENT, 'upstream', upstreamRecords(lab, podIps), []), [this.plan.upstreamDnsIp]);
+      const publicDnsIp = this.plan.allocatePodIp();
+      await this.startDeployment(publicDnsStandIn(), [publicDnsIp]);
+      await this.startDeployment(dnsDeployment(UPSTREAM_DNS_DEPLOYMENT, 'upstream', upstreamRecords(lab, podIps), [`${publicDnsIp}:${DNS_PORT}`]), [this.plan.upstreamDnsIp]);
       await this.startDeployment(
         dnsDeployment(CLUSTER_DNS_DEPLOYMENT, 'cluster', clusterRecords(lab.services, clusterIps), [`${this.plan.upstreamDnsIp}:${DNS_PORT}`]),
         [this.plan.allocatePodIp()],
@@ -139,6 +171,8 @@ export class LocalTarget implements Target {
         endpoints: () => this.deployments.get(CLUSTER_DNS_DEPLOYMENT)?.pods.map((pod) => pod.ip) ?? [],
       });
       await this.dnsService.start();
+      if (lab.upstreamDns) this.anotherApp = new AnotherApp({ ip: this.plan.allocatePodIp(), nameserver: `${this.plan.clusterDnsIp}:${DNS_PORT}` });
+      this.anotherApp?.start();
     }
     await Promise.all(placed.map(({ spec, ips }) => this.startDeployment(spec, ips)));
 
@@ -157,6 +191,15 @@ export class LocalTarget implements Target {
       this.selectors.set(service.name, service.selector);
       await proxy.start();
     }
+    await this.observability.startPrometheus(() => this.scrapedPods());
+    await this.observability.ready();
+  }
+
+  /** Every pod as Prometheus' pod discovery would list it (app label = Deployment, version from VERSION). */
+  private scrapedPods(): ScrapedPod[] {
+    return [...this.deployments.values()].flatMap(({ spec, pods }) =>
+      pods.map((pod) => ({ name: pod.name, app: spec.name, ip: pod.ip, port: spec.port, namespace: this.namespace, version: spec.env?.VERSION })),
+    );
   }
 
   /** A pod's environment: the lab's settings, then its Deployment's (see pod-env.ts). */
@@ -168,6 +211,7 @@ export class LocalTarget implements Target {
       namespace: this.namespace,
       zipkinSpansEndpoint: zipkin.spansEndpoint,
       resolvConfPath: this.resolvConf ? path.join(workdir, 'resolv.conf') : undefined,
+      traceUrlTemplate: this.observability.traceUi?.traceUrl('{traceId}'),
     });
   }
 
@@ -241,6 +285,11 @@ export class LocalTarget implements Target {
     return this.resolvConf ? requestLikePod(this.resolvConf, url, options) : httpRequest(url, options);
   }
 
+  /** The kube-proxy stand-in's connection log of one Service, in trace_tcp's columns (see kube-proxy.ts). */
+  serviceTcpEvents(name: string): readonly TcpEvent[] {
+    return this.proxies.get(name)?.tcpEvents ?? [];
+  }
+
   async services(): Promise<ServiceInfo[]> {
     return [...this.proxies.values()].map((p) => ({
       name: p.name,
@@ -309,7 +358,10 @@ export class LocalTarget implements Target {
     return this.zipkin?.store.trace(traceId);
   }
 
+  /** From the lab's Prometheus when it runs (a scrape begun after the call), else each pod's /metrics directly. */
   async scrapeMetrics(deployment: string): Promise<string[]> {
+    const prometheus = this.observability.prometheus;
+    if (prometheus) return prometheus.podMetrics(this.deployment(deployment).pods.map((pod) => pod.name));
     const results = await Promise.all(this.deployment(deployment).pods.map((pod) => httpRequest(`${pod.url}/metrics`, { timeoutMs: 3_000 })));
     return metricsBodies(results, deployment);
   }
@@ -328,7 +380,7 @@ export class LocalTarget implements Target {
     for (const deployment of this.deployments.values()) {
       for (const pod of deployment.pods) if (pod.supervised.pid) byPod[pod.name] = rssBytes(pod.supervised.pid);
     }
-    return memoryOf(byPod);
+    return memoryOf({ ...byPod, ...this.observability.memory() });
   }
 
   /** PIDs of every pod process (for the state file of `faultline up`). */
@@ -339,10 +391,12 @@ export class LocalTarget implements Target {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       await this.ingress.stop();
+      this.anotherApp?.stop();
       await this.dnsService?.stop();
       await Promise.all([...this.proxies.values()].map((p) => p.stop()));
       await Promise.all([...this.deployments.values()].flatMap((d) => d.pods.map((pod) => pod.stop())));
       await this.zipkin?.close();
+      await this.observability.stop();
       if (this.workdir) rmSync(this.workdir, { recursive: true, force: true });
       liveTargets.delete(this);
     })();

@@ -7,6 +7,8 @@ export interface LabEnv {
   zipkinSpansEndpoint: string;
   /** The pods' resolv.conf, when the lab runs its cluster DNS. */
   resolvConfPath?: string;
+  /** The trace UI's page of one trace, `{traceId}` in place of the id, when the lab runs the UI. */
+  traceUrlTemplate?: string;
 }
 
 /** Every pod but the DNS servers resolves like a pod (RESOLV_CONF); a dns-server listens on its pod address. */
@@ -23,6 +25,7 @@ export function podEnv(spec: DeploymentSpec, ip: string, lab: LabEnv): Record<st
     POD_NAMESPACE: lab.namespace,
     ...(spec.app === 'dns-server' ? { DNS_HOST: ip } : {}),
     ...(resolvesLikePod && lab.resolvConfPath ? { RESOLV_CONF: lab.resolvConfPath } : {}),
+    ...(spec.app === 'front-end' && lab.traceUrlTemplate ? { TRACE_URL_TEMPLATE: lab.traceUrlTemplate } : {}),
     ...spec.env,
   };
 }

@@ -1,0 +1,89 @@
+/**
+ * A lab part that is not an app (the trace UI's JVM, Prometheus): one child process, ready once an HTTP
+ * path answers 200, stopped by its PID (SIGTERM, then SIGKILL), and killed when the harness exits.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { pollUntil } from '@faultline/test-support';
+import { httpRequest } from '../../evidence/http';
+import { rssBytes } from './memory';
+
+export interface LabProcessOptions {
+  /** What it is, for messages: "trace UI (zipkin-server)". */
+  name: string;
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+  /** Polled until it answers 200. */
+  readyUrl: string;
+  readyTimeoutMs: number;
+}
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of live) if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+  });
+}
+
+export class LabProcess {
+  private readonly output: string[] = [];
+  private exited: Promise<void> | undefined;
+
+  private constructor(private readonly child: ChildProcess) {}
+
+  /** Starts the process and waits until it is ready; throws (having stopped it) with its last output when not. */
+  static async start(options: LabProcessOptions): Promise<LabProcess> {
+    installExitHook();
+    const child = spawn(options.command, options.args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    live.add(child);
+    const running = new LabProcess(child);
+    running.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.setEncoding('utf8').on('data', (chunk: string) => {
+        running.output.push(chunk);
+        if (running.output.length > 50) running.output.shift();
+      });
+    }
+    try {
+      await pollUntil(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
+          return (await httpRequest(options.readyUrl, { timeoutMs: 2_000 })).status === 200;
+        },
+        { timeoutMs: options.readyTimeoutMs, intervalMs: 250, what: `${options.name} answering ${options.readyUrl}` },
+      );
+    } catch (error) {
+      await running.stop();
+      throw new Error(`${options.name} did not start: ${(error as Error).message}\n${running.lastOutput()}`);
+    }
+    return running;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  rssBytes(): number {
+    return this.child.pid && this.child.exitCode === null ? rssBytes(this.child.pid) : 0;
+  }
+
+  lastOutput(): string {
+    return this.output.join('').split('\n').slice(-10).join('\n');
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
+  async stop(graceMs = 5_000): Promise<void> {
+    const { child } = this;
+    if (child.exitCode === null && child.signalCode === null && child.pid) {
+      process.kill(child.pid, 'SIGTERM');
+      const timer = setTimeout(() => child.exitCode === null && child.signalCode === null && child.pid && process.kill(child.pid, 'SIGKILL'), graceMs);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    live.delete(child);
+  }
+}
