@@ -10,7 +10,7 @@ describe('metricsSource', () => {
   });
 
   it('says when the texts are direct scrapes', () => {
-    assert.equal(metricsSource(['# HELP http_requests_total x\nhttp_requests_total 1\n']), 'direct /metrics scrape (no Prometheus)');
-    assert.equal(metricsSource([]), 'direct /metrics scrape (no Prometheus)');
+    assert.equal(metricsSource(['# HELP http_requests_total x\nhttp_requests_total 1\n']), "each pod's /metrics, scraped directly");
+    assert.equal(metricsSource([]), "each pod's /metrics, scraped directly");
   });
 });

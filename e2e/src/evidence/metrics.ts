@@ -37,5 +37,5 @@ const SOURCE = /^# source: (.+)$/m;
  */
 export function metricsSource(texts: readonly string[]): string {
   const source = texts.map((text) => SOURCE.exec(text)?.[1]).find(Boolean);
-  return source ?? 'direct /metrics scrape (no Prometheus)';
+  return source ?? "each pod's /metrics, scraped directly";
 }

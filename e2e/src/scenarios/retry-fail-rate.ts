@@ -4,7 +4,7 @@
  * theory 1 - 0.49^5 = 97.2%), and the retries are visible as client spans, one per attempt.
  */
 import type { ZipkinSpan } from '@faultline/zipkin-receiver';
-import { sumMetric } from '../evidence/metrics';
+import { metricsSource, sumMetric } from '../evidence/metrics';
 import { pollUntil } from '@faultline/test-support';
 import { formatTrace } from '../evidence/trace-tree';
 import { resilienceLab } from '../lab/labs';
@@ -40,8 +40,9 @@ export const retryFailRate: Scenario = {
         const calls = await callMany(target, QUERY, options.sampleSize);
         const failed = calls.filter((c) => c.httpStatus !== 200).length;
         evidence('client', `${calls.length} calls: ${tally(calls)} → ${percent(failed, calls.length)} failed`);
-        const busy = sumMetric(await target.scrapeMetrics('retry-backend'), 'retry_backend_answers_total', { outcome: 'busy' }) - before;
-        evidence('retry-backend /metrics', `retry_backend_answers_total{outcome="busy"} +${busy}`);
+        const after = await target.scrapeMetrics('retry-backend');
+        const busy = sumMetric(after, 'retry_backend_answers_total', { outcome: 'busy' }) - before;
+        evidence(`retry-backend metrics, ${metricsSource(after)}`, `retry_backend_answers_total{outcome="busy"} +${busy}`);
         const line = await target.waitForLog('retry-client', (l) => l.json?.msg === 'backend call failed' && l.json?.status === 503, { what: 'a failed call in the client log' });
         evidence('kubectl logs -l app=retry-client', line.text);
         const share = failed / calls.length;

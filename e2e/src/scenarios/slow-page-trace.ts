@@ -6,7 +6,7 @@
  */
 import type { ZipkinSpan } from '@faultline/zipkin-receiver';
 import { httpRequest, outcome } from '../evidence/http';
-import { sumMetric } from '../evidence/metrics';
+import { metricsSource, sumMetric } from '../evidence/metrics';
 import { pollUntil } from '@faultline/test-support';
 import { formatTrace, traceDuration } from '../evidence/trace-tree';
 import { tracingLab } from '../lab/labs';
@@ -85,7 +85,7 @@ export const slowPageTrace: Scenario = {
         const count = sumMetric(metrics, 'http_request_duration_seconds_count', where);
         const sum = sumMetric(metrics, 'http_request_duration_seconds_sum', where);
         const under = sumMetric(metrics, 'http_request_duration_seconds_bucket', { ...where, le: '2.5' });
-        evidence('business-logic /metrics', `http_request_duration_seconds{route="/slow-endpoint"}: count ${count}, sum ${sum.toFixed(2)} s, ${under} under 2.5 s`);
+        evidence(`business-logic metrics, ${metricsSource(metrics)}`, `http_request_duration_seconds{route="/slow-endpoint"}: count ${count}, sum ${sum.toFixed(2)} s, ${under} under 2.5 s`);
         expect(count >= 1 && sum >= options.slowSeconds * 0.98, 'the latency histogram should hold the slow request');
         if (options.slowSeconds > 2.5) expect(under === 0, 'the slow request should fall above the 2.5 s bucket');
       },
