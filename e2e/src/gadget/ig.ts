@@ -6,30 +6,18 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { accessSync, constants, readlinkSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { readlinkSync } from 'node:fs';
 import * as packet from 'dns-packet';
-import { pollUntil } from '@faultline/test-support';
-import { toolsBin } from '../load/k6-binary';
+import { findCachedTool, pollUntil } from '@faultline/test-support';
 import { parseIgDnsLine, type TraceDnsEvent } from './trace-dns';
 
 export const IG_INSTALL_HINT = 'ig is not installed: run `bash scripts/dev/install-ig.sh` (builds the pinned ig v0.30.0 with Go)';
 
 type Env = Record<string, string | undefined>;
 
-function isExecutableFile(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** The ig binary: the project's tool cache first, then PATH. */
 export function findIg(env: Env = process.env): string | undefined {
-  const onPath = (env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'ig'));
-  return [path.join(toolsBin(env), 'ig'), ...onPath].find(isExecutableFile);
+  return findCachedTool('ig', env);
 }
 
 /**

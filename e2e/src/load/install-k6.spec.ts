@@ -9,7 +9,8 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { requireTool, skipWithout } from '@faultline/test-support';
 import { WORKSPACE_ROOT } from '../targets/local/paths';
-import { findK6, toolsBin } from './k6-binary';
+import { toolsBin } from '@faultline/test-support';
+import { findK6 } from './k6-binary';
 
 const SCRIPT = path.join(WORKSPACE_ROOT, 'scripts', 'dev', 'install-k6.sh');
 

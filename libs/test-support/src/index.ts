@@ -17,6 +17,7 @@ export {
   uniqueQueue,
 } from './rabbitmq';
 export {
+  findCachedTool,
   findTool,
   inCi,
   missingToolMessage,
@@ -24,6 +25,7 @@ export {
   skipWithout,
   SYSTEM_TOOLS,
   type SystemTool,
+  toolsBin,
 } from './system-tools';
 export { isolateTempDir, makeTempDir, removeTempDirs } from './temp-dirs';
 export { startTcpProxy, type TcpProxy, type TcpTarget } from './tcp-proxy';

@@ -20,8 +20,8 @@ interface ToolInfo {
   readonly install: string;
 }
 
-/** The folder scripts/dev/install-*.sh install into (as the load tests' k6 lookup). */
-function toolsBin(env: Env): string {
+/** The folder scripts/dev/install-*.sh install into: $FAULTLINE_TOOLS_BIN, else ~/.cache/faultline/bin (XDG_CACHE_HOME honoured). */
+export function toolsBin(env: Env = process.env): string {
   return env.FAULTLINE_TOOLS_BIN || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'faultline', 'bin');
 }
 
@@ -42,6 +42,12 @@ function isExecutableFile(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A tool scripts/dev/install-*.sh builds (k6, ig): the project's tool cache first, then PATH; undefined when absent. */
+export function findCachedTool(name: string, env: Env = process.env): string | undefined {
+  const onPath = (env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, name));
+  return [path.join(toolsBin(env), name), ...onPath].find(isExecutableFile);
 }
 
 /** The tool's executable, or undefined when it is not installed. */
