@@ -51,7 +51,7 @@ export type DnsTraceSession = { trace: IgDnsTrace } | { reason: string };
  */
 export async function startDnsTrace(target: Target): Promise<DnsTraceSession> {
   if (target.name !== 'local') {
-    return { reason: "ig trace_dns not run on the kind target: the pods' DNS packets are in the kind nodes' network namespaces, out of reach of ig on the host" };
+    return { reason: "on the kind target the pods' DNS packets are in the kind nodes' network namespaces, out of reach of ig on the host" };
   }
   const availability = await igDnsAvailability();
   if (!availability.ok) return { reason: availability.reason };
@@ -67,12 +67,12 @@ export async function startDnsTrace(target: Target): Promise<DnsTraceSession> {
 
 /**
  * Stops the trace and records its events, once per filter (the seed's `--filter` rules, applied to ig's
- * events), labelled `[ig trace_dns]`; without a trace, one line saying why, labelled `ig trace_dns`.
+ * events), labelled `[ig trace_dns]`; without a trace, one line saying why, labelled `[ig trace_dns not run]`.
  */
 export async function recordDnsTrace(session: DnsTraceSession | undefined, filters: readonly string[], evidence: (source: string, text: string) => void): Promise<void> {
   if (!session) return;
   if ('reason' in session) {
-    evidence('ig trace_dns', `not run: ${session.reason}`);
+    evidence('ig trace_dns not run', session.reason);
     return;
   }
   const all = await session.trace.stop();
