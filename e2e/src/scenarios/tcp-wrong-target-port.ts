@@ -49,8 +49,9 @@ export const tcpWrongTargetPort: Scenario = {
       phase: 'break',
       title: 'edit the order-service Service: targetPort 3000 → 3001',
       async run({ target, state, evidence }) {
-        await target.setServicePorts('order-service', { targetPort: 3001 });
+        // The edit's time is when it was issued: the Service may start refusing before the call returns.
         state.brokenAt = Date.now();
+        await target.setServicePorts('order-service', { targetPort: 3001 });
         const service = await getService(target, 'order-service');
         const pods = await target.pods('order-service');
         evidence('kubectl get svc,pod', `Service order-service ${service.clusterIp}:${service.port} → targetPort ${service.targetPort}; pod ${pods[0].name} listens on ${pods[0].ip}:${pods[0].port}`);

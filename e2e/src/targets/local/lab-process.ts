@@ -1,8 +1,11 @@
 /**
  * A lab part that is not an app (the trace UI's JVM, Prometheus): one child process, ready once an HTTP
- * path answers 200, stopped by its PID (SIGTERM, then SIGKILL), and killed when the harness exits.
+ * path answers 200, stopped by its PID (SIGTERM, then SIGKILL), and killed when the harness exits. On
+ * Linux it also dies with the harness when that is killed outright (setpriv's parent-death signal, as the
+ * pods' pod-guard.cjs does for Node).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { pollUntil } from '@faultline/test-support';
 import { httpRequest } from '../../evidence/http';
 import { rssBytes } from './memory';
@@ -16,6 +19,14 @@ export interface LabProcessOptions {
   /** Polled until it answers 200. */
   readyUrl: string;
   readyTimeoutMs: number;
+}
+
+const SETPRIV = '/usr/bin/setpriv';
+
+/** The command line that runs `command` so that the kernel kills it when this process dies (where setpriv exists). */
+export function dyingWithHarness(command: string, args: readonly string[]): [string, string[]] {
+  if (process.platform !== 'linux' || !existsSync(SETPRIV)) return [command, [...args]];
+  return [SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args]];
 }
 
 const live = new Set<ChildProcess>();
@@ -38,7 +49,8 @@ export class LabProcess {
   /** Starts the process and waits until it is ready; throws (having stopped it) with its last output when not. */
   static async start(options: LabProcessOptions): Promise<LabProcess> {
     installExitHook();
-    const child = spawn(options.command, options.args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, args] = dyingWithHarness(options.command, options.args);
+    const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(child);
     const running = new LabProcess(child);
     running.exited = new Promise((resolve) => child.once('exit', () => resolve()));
