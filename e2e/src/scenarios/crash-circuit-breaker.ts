@@ -26,13 +26,25 @@ const line = (c: Call) => `${c.httpStatus ?? c.result.errorCode} ${c.report?.out
  * endpoint ready for a moment after its container restarted, before the new process listens.
  */
 async function backendServing(target: Target): Promise<void> {
-  await pollUntil(
-    async () => {
-      if ((await getService(target, 'retry-backend')).readyEndpoints.length === 0) return undefined;
-      return (await call(target, '?failRate=0')).httpStatus === 200 ? true : undefined;
-    },
-    { timeoutMs: RESTART_BACKOFF_MS + 15_000, intervalMs: 250, what: 'retry-backend to be back behind its Service and answering' },
-  );
+  // What was last seen, so that a timeout says whether the Service had no ready endpoint or calls failed.
+  let last = 'nothing checked yet';
+  try {
+    await pollUntil(
+      async () => {
+        const ready = (await getService(target, 'retry-backend')).readyEndpoints.length;
+        if (ready === 0) {
+          last = `no ready endpoint (restarts: ${await target.restarts('retry-backend')})`;
+          return undefined;
+        }
+        const probe = await call(target, '?failRate=0');
+        last = `${ready} ready endpoint(s), GET /call?failRate=0 → ${line(probe)}`;
+        return probe.httpStatus === 200 ? true : undefined;
+      },
+      { timeoutMs: RESTART_BACKOFF_MS + 45_000, intervalMs: 250, what: 'retry-backend to be back behind its Service and answering' },
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last seen: ${last}`);
+  }
 }
 
 export const crashCircuitBreaker: Scenario = {
