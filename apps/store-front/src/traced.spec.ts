@@ -1,18 +1,7 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { type AppProcess, type BuiltApp, bundleApp, pollUntil, runApp } from '@faultline/test-support';
+import { type AppProcess, type BuiltApp, bundleApp, pollUntil, runApp, unusedLoopbackPort } from '@faultline/test-support';
 import { type RunningZipkinReceiver, startZipkinReceiver } from '@faultline/zipkin-receiver';
-
-/** A loopback port nothing listens on: what a Service with the wrong targetPort leads to. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('store-front as built, with the tracing preload: an unreachable order-service', () => {
   let zipkin: RunningZipkinReceiver;
@@ -23,7 +12,7 @@ describe('store-front as built, with the tracing preload: an unreachable order-s
   before(async () => {
     zipkin = await startZipkinReceiver();
     built = await bundleApp('store-front');
-    port = await closedPort();
+    port = await unusedLoopbackPort();
     app = await runApp(built, {
       OTEL_SERVICE_NAME: 'store-front',
       OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint,

@@ -3,12 +3,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import amqp from 'amqplib';
-import { brokerReachable, pollUntil, TEST_BROKER_URL } from '@faultline/test-support';
+import { brokerReachable, pollUntil, TEST_BROKER_URL, unusedLoopbackPort } from '@faultline/test-support';
 import { WORKSPACE_ROOT } from '../targets/local/paths';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'faultline-cli-'));
@@ -40,14 +39,6 @@ async function faultline(args: string[], timeoutMs = 20_000): Promise<{ code: nu
   return { code, stdout, stderr, ms: Date.now() - started };
 }
 
-async function closedLoopbackPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 after(() => {
   for (const pid of children) {
     try {
@@ -72,7 +63,7 @@ describe('faultline CLI: bad input and a bad broker stop it before any lab start
   });
 
   it('a broker that does not answer fails the store scenarios in seconds, naming the address', async () => {
-    const port = await closedLoopbackPort();
+    const port = await unusedLoopbackPort();
     const run = await faultline(['scenario', 'run', 'tcp-wrong-target-port', '--rabbitmq-url', `amqp://guest:guest@127.0.0.1:${port}`]);
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, new RegExp(`RabbitMQ is not reachable at amqp://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));

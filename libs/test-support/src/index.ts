@@ -7,6 +7,7 @@ export { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from './chromium';
 export { type AppProcess, bundleApp, type BuiltApp, REPO_ROOT, runApp, startApp } from './app-process';
 export { checkGoal, formatGoal, type GoalCheck, GoalReport, type GoalResult } from './goals';
 export { pollUntil } from './poll';
+export { unusedLoopbackPort } from './ports';
 export {
   brokerReachable,
   brokerTarget,

@@ -4,21 +4,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Scenario } from '../../scenarios/model';
 import { runScenario } from '../../scenarios/runner';
+import { unusedLoopbackPort } from '@faultline/test-support';
 import { WORKSPACE_ROOT } from '../local/paths';
-
-async function closedLoopbackPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('--target kind without a cluster', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'faultline-kubeconfig-'));
@@ -36,7 +28,7 @@ describe('--target kind without a cluster', () => {
 
   it('fails fast: "no Kubernetes API reachable: create one with scripts/cluster/up.sh", exit code 1', async () => {
     const kubeconfig = path.join(dir, 'config');
-    const port = await closedLoopbackPort();
+    const port = await unusedLoopbackPort();
     writeFileSync(
       kubeconfig,
       `apiVersion: v1

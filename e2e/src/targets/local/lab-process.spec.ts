@@ -2,20 +2,11 @@
 // outright and no exit hook runs. A real child process and a real kill.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { pollUntil } from '@faultline/test-support';
+import { pollUntil, unusedLoopbackPort } from '@faultline/test-support';
 import { isAlive } from '../../process-alive';
 import { dyingWithHarness } from './lab-process';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('LabProcess', () => {
   it('is run through setpriv --pdeathsig KILL on Linux', { skip: process.platform !== 'linux' ? 'Linux only' : false }, () => {
@@ -23,7 +14,7 @@ describe('LabProcess', () => {
   });
 
   it('dies when the harness that started it is killed with SIGKILL', { skip: process.platform !== 'linux' ? 'Linux only' : false, timeout: 30_000 }, async () => {
-    const harness = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'testing', 'lab-process-harness.ts'), String(await freePort())], {
+    const harness = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'testing', 'lab-process-harness.ts'), String(await unusedLoopbackPort())], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
