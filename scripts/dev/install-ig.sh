@@ -10,7 +10,8 @@ set -euo pipefail
 
 IG_MODULE=github.com/inspektor-gadget/inspektor-gadget
 IG_VERSION=v0.30.0
-bin_dir="${FAULTLINE_TOOLS_BIN:-${XDG_CACHE_HOME:-${HOME}/.cache}/faultline/bin}"
+# shellcheck source=scripts/dev/install-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/install-lib.sh"
 
 usage() {
   cat <<USAGE
@@ -19,26 +20,14 @@ Usage: $(basename "$0") [--print-path]
   --print-path  print where ig is (or would be) installed, and do nothing else
   -h, --help    this help
 
-Builds ig ${IG_VERSION} (${IG_MODULE}/cmd/ig) from the Go module proxy into ${bin_dir}
+Builds ig ${IG_VERSION} (${IG_MODULE}/cmd/ig) from the Go module proxy into ${TOOLS_BIN}
 (several minutes on 2 cores, once). FAULTLINE_TOOLS_BIN changes the folder; the DNS scenarios look there
 first, then on PATH. ig needs root (eBPF) to run.
 USAGE
 }
 
-print_path=false
-while (($#)); do
-  case "$1" in
-    --print-path) print_path=true; shift ;;
-    -h | --help) usage; exit 0 ;;
-    *) usage >&2; echo "error: unknown argument: $1" >&2; exit 2 ;;
-  esac
-done
-
-ig="${bin_dir}/ig"
-if [[ "${print_path}" == true ]]; then
-  echo "${ig}"
-  exit 0
-fi
+ig="${TOOLS_BIN}/ig"
+read_install_options "${ig}" "$@"
 
 # `ig version` prints "v0.30.0".
 if [[ -x "${ig}" ]] && [[ "$("${ig}" version 2>/dev/null)" == *"${IG_VERSION}"* ]]; then
@@ -61,7 +50,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "${work}"' EXIT
 cp -r "${src_dir}/." "${work}/"
 chmod -R u+w "${work}"
-mkdir -p "${bin_dir}"
+mkdir -p "${TOOLS_BIN}"
 (
   cd "${work}"
   GOWORK=off CGO_ENABLED=0 go build -p 1 \

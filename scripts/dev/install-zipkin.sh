@@ -4,6 +4,8 @@
 # Java when it is there. Nothing is fetched when the jar is already cached; without mvn or java this says so
 # in one line and exits 0 (the lab then runs without its trace UI).
 set -euo pipefail
+# shellcheck source=scripts/dev/install-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/install-lib.sh"
 
 ZIPKIN_VERSION=3.5.1
 ARTIFACT="io.zipkin:zipkin-server:${ZIPKIN_VERSION}:jar:exec"
@@ -22,20 +24,8 @@ Fetches ${ARTIFACT} from Maven Central with:
 USAGE
 }
 
-print_path=false
-while (($#)); do
-  case "$1" in
-    --print-path) print_path=true; shift ;;
-    -h | --help) usage; exit 0 ;;
-    *) usage >&2; echo "error: unknown argument: $1" >&2; exit 2 ;;
-  esac
-done
-
 jar="${repo}/io/zipkin/zipkin-server/${ZIPKIN_VERSION}/zipkin-server-${ZIPKIN_VERSION}-exec.jar"
-if [[ "${print_path}" == true ]]; then
-  echo "${jar}"
-  exit 0
-fi
+read_install_options "${jar}" "$@"
 
 if [[ -f "${jar}" ]]; then
   echo "zipkin-server ${ZIPKIN_VERSION} is cached: ${jar}"

@@ -20,7 +20,7 @@ describe('scripts/dev/install-k6.sh', () => {
   // A PATH without go: only the few tools the script itself uses.
   const tools = path.join(tmp, 'path');
   mkdirSync(tools);
-  for (const tool of ['cat', 'basename', 'mkdir']) {
+  for (const tool of ['cat', 'basename', 'dirname', 'mkdir']) {
     const found = spawnSync('/bin/sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
     if (found) symlinkSync(found, path.join(tools, tool));
   }
@@ -39,7 +39,7 @@ describe('scripts/dev/install-k6.sh', () => {
   });
 
   it('passes shellcheck', { skip: skipWithout('shellcheck') }, () => {
-    const result = spawnSync(requireTool('shellcheck'), [SCRIPT], { encoding: 'utf8' });
+    const result = spawnSync(requireTool('shellcheck'), ['--external-sources', SCRIPT], { encoding: 'utf8', cwd: WORKSPACE_ROOT });
     assert.equal(result.status, 0, result.stdout);
   });
 
