@@ -26,7 +26,7 @@ async function measureLab(what: string, options: LocalTargetOptions, goalMb: num
   const readyS = (performance.now() - started) / 1000;
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const memory = await target.memory();
-  const skipped = target.observabilitySkipped;
+  const skipped = target.observability.skipped;
   await target.stop();
   const mb = memory.totalBytes / MB;
   console.log(`up (${what}): ${lab.deployments.length} deployments ready in ${readyS.toFixed(2)} s; lab RSS ${mb.toFixed(0)} MB (goal ≤ ${goalMb} MB)`);

@@ -97,7 +97,7 @@ export async function up(args: ParsedArgs): Promise<number> {
   const pods = await target.pods();
   const zipkinUrl = target.zipkinUrl;
   if (!zipkinUrl) throw new Error('the lab started without its Zipkin receiver');
-  const { traceUiUrl, prometheusUrl } = target;
+  const { traceUiUrl, prometheusUrl } = target.observability;
   writeState({ pid: process.pid, startedAt: new Date().toISOString(), adminToken: target.adminToken, zipkinUrl, traceUiUrl, prometheusUrl, services, pods });
   const memory = await target.memory();
   const lines = [
@@ -113,7 +113,7 @@ export async function up(args: ParsedArgs): Promise<number> {
     `Zipkin API:   ${zipkinUrl}/api/v2/traces`,
     ...(traceUiUrl ? [`Trace UI:     ${traceUiUrl} (zipkin-server's Lens; a trace: ${traceUiUrl}traces/<trace id>)`] : []),
     ...(prometheusUrl ? [`Prometheus:   ${prometheusUrl}/targets (job faultline-pods, every pod)`] : []),
-    ...target.observabilitySkipped.map((line) => `Left out:     ${line}`),
+    ...target.observability.skipped.map((line) => `Left out:     ${line}`),
     `Cluster DNS:  ${target.addressPlan.clusterDnsIp}:10053 (dig @${target.addressPlan.clusterDnsIp} -p 10053 product-service.default.svc.cluster.local)`,
     ...(store ? [`Broker:       ${new URL(rabbitmqUrl).host}, queue ${queueName} (deleted when the lab stops)`] : []),
     `Admin token:  ${target.adminToken} (or use \`npx faultline fault get <deployment>\`)`,

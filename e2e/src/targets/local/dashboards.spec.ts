@@ -46,13 +46,13 @@ describe('dashboard queries against the local lab', { skip, timeout: 180_000 }, 
 
   /** How many series an instant query returns (Prometheus' HTTP API). */
   const samplesOf = async (expr: string): Promise<number> => {
-    const result = await httpRequest(`${target.prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    const result = await httpRequest(`${target.observability.prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
     assert.equal(result.status, 200, `${expr}: ${result.body}`);
     return (result.json as { data: { result: unknown[] } }).data.result.length;
   };
 
   it('returns data for every query once the lab has had traffic', async () => {
-    assert.ok(target.prometheusUrl, target.observabilitySkipped.join('; '));
+    assert.ok(target.observability.prometheusUrl, target.observability.skipped.join('; '));
     await target.setFaults('front-end', { latency: { ms: 5 } });
     const traffic = async () => {
       await httpRequest(`${target.serviceUrl('front-end')}/slow-page`, { timeoutMs: 5_000 });

@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pollUntil } from '@faultline/test-support';
 import { httpRequest } from '../../evidence/http';
+import { killOnExit } from './kill-on-exit';
 import { rssBytes } from './memory';
 
 export interface LabProcessOptions {
@@ -29,29 +30,21 @@ export function dyingWithHarness(command: string, args: readonly string[]): [str
   return [SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args]];
 }
 
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of live) if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
-  });
-}
-
 export class LabProcess {
   private readonly output: string[] = [];
   private exited: Promise<void> | undefined;
+  private readonly releaseExitKill: () => void;
 
-  private constructor(private readonly child: ChildProcess) {}
+  private constructor(private readonly child: ChildProcess) {
+    this.releaseExitKill = killOnExit(() => {
+      if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+    });
+  }
 
   /** Starts the process and waits until it is ready; throws (having stopped it) with its last output when not. */
   static async start(options: LabProcessOptions): Promise<LabProcess> {
-    installExitHook();
     const [command, args] = dyingWithHarness(options.command, options.args);
     const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    live.add(child);
     const running = new LabProcess(child);
     running.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     for (const stream of [child.stdout, child.stderr]) {
@@ -96,6 +89,6 @@ export class LabProcess {
       await this.exited;
       clearTimeout(timer);
     }
-    live.delete(child);
+    this.releaseExitKill();
   }
 }

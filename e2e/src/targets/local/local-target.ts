@@ -10,7 +10,7 @@
  * - Prometheus scrapes every pod when it is installed (see observability.ts).
  * Teardown stops every process by PID (on stop(), on Ctrl-C, on failure; see also pod-guard.cjs).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -18,21 +18,21 @@ import { startZipkinReceiver, type RunningZipkinReceiver, type ZipkinSpan } from
 import { httpRequest, type HttpResult, type RequestOptions } from '../../evidence/http';
 import { FAULTS_PATH, faultRequest, faultsOf } from '../fault-admin';
 import { DNS_QUERIES_PATH, dnsQueriesOf, memoryOf, metricsBodies } from '../pod-evidence';
-import { CLUSTER_DNS_DEPLOYMENT, type DeploymentSpec, type LabSpec, NAMESPACE, SEARCH_DOMAINS, UPSTREAM_DNS_DEPLOYMENT } from '../../lab/spec';
+import { CLUSTER_DNS_DEPLOYMENT, type DeploymentSpec, type LabSpec, NAMESPACE, UPSTREAM_DNS_DEPLOYMENT } from '../../lab/spec';
 import type { DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodInfo, ServiceInfo, Target, TraceFilter } from '../target';
 import { ingressAddress, LocalIngressController } from './ingress';
 import type { DnsServiceMode } from '../cluster-dns-control';
-import { DnsService } from './dns-service';
 import { ServiceProxy, type TcpEvent } from './kube-proxy';
-import { AnotherApp, clusterRecords, dnsDeployment, publicDnsStandIn, upstreamRecords } from './lab-dns';
+import { type LabDns, startLabDns } from './lab-dns-parts';
 import { LocalClusterDns } from './local-cluster-dns';
 import { LogStore } from './log-store';
 import { LabObservability, type ObservabilityOptions } from './observability';
 import { rssBytes } from './memory';
-import { AddressPlan, DNS_PORT, freeAddressPlan, ZIPKIN_PORT } from './net';
+import { AddressPlan, freeAddressPlan, ZIPKIN_PORT } from './net';
+import { killOnExit } from './kill-on-exit';
 import { isBuilt } from './paths';
 import { Pod } from './pod';
-import { type ResolvConf, requestLikePod, resolvConfText } from './pod-dns';
+import { requestLikePod } from './pod-dns';
 import { podEnv } from './pod-env';
 import type { ScrapedPod } from './prometheus';
 
@@ -53,18 +53,6 @@ interface Deployment {
   pods: Pod[];
 }
 
-const liveTargets = new Set<LocalTarget>();
-let exitHookInstalled = false;
-
-/** Kills every pod of every live target synchronously when the harness process exits for any reason. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const target of liveTargets) target.killNow();
-  });
-}
-
 export class LocalTarget implements Target {
   readonly name = 'local' as const;
   readonly namespace = NAMESPACE;
@@ -73,22 +61,21 @@ export class LocalTarget implements Target {
   private plan!: AddressPlan;
   private zipkin: RunningZipkinReceiver | undefined;
   private workdir: string | undefined;
-  private resolvConf: ResolvConf | undefined;
+  /** The lab's DNS parts (see lab-dns-parts.ts), unless started without DNS. */
+  private dns: LabDns | undefined;
   private readonly deployments = new Map<string, Deployment>();
   private readonly proxies = new Map<string, ServiceProxy>();
   /** Service name → the deployment it selects. */
   private readonly selectors = new Map<string, string>();
   private stopped: Promise<void> | undefined;
-  private readonly observability: LabObservability;
+  private releaseExitKill: (() => void) | undefined;
+  /** The trace UI and Prometheus beside the lab, when they run (see observability.ts). */
+  readonly observability: LabObservability;
   /** The ingress-nginx stand-in on 127.N.0.80, listening once an Ingress is applied (see ingress.ts). */
   readonly ingress = new LocalIngressController({ address: () => ingressAddress(this.plan.block), serviceUrl: (service) => this.serviceUrl(service) });
 
-  /** The kube-dns Service on 127.N.0.10 in front of the cluster DNS pods (see dns-service.ts). */
-  private dnsService: DnsService | undefined;
-  /** Seed 000's busybox resolving microsoft.com. every 3 s (see lab-dns.ts). */
-  private anotherApp: AnotherApp | undefined;
   readonly clusterDns = new LocalClusterDns({
-    service: () => this.dnsService,
+    service: () => this.dns?.service,
     pods: (deployment) => this.pods(deployment),
     clusterDnsDeployment: CLUSTER_DNS_DEPLOYMENT,
     rolloutToNewAddresses: (deployment) => this.rolloutToNewAddresses(deployment),
@@ -106,29 +93,9 @@ export class LocalTarget implements Target {
     return this.zipkin?.url;
   }
 
-  /** The trace UI (Zipkin's Lens) when it runs. */
-  get traceUiUrl(): string | undefined {
-    return this.observability.traceUiUrl;
-  }
-
-  /** The lab's Prometheus when it runs. */
-  get prometheusUrl(): string | undefined {
-    return this.observability.prometheus?.url;
-  }
-
-  /** PIDs of the trace UI's JVM and Prometheus, when they run. */
-  observabilityPids(): number[] {
-    return this.observability.pids();
-  }
-
-  /** Observability parts left out, one line each with the reason. */
-  get observabilitySkipped(): readonly string[] {
-    return this.observability.skipped;
-  }
-
   async start(lab: LabSpec): Promise<void> {
-    liveTargets.add(this);
-    installExitHook();
+    // Every pod is killed synchronously if the harness exits for any reason before stop().
+    this.releaseExitKill = killOnExit(() => this.killNow());
     try {
       await this.startLab(lab);
     } catch (error) {
@@ -154,25 +121,16 @@ export class LocalTarget implements Target {
     const clusterIps = new Map(lab.services.map((service) => [service.name, this.plan.allocateClusterIp()]));
 
     if (withDns) {
-      this.resolvConf = { nameserver: `${this.plan.clusterDnsIp}:${DNS_PORT}`, search: SEARCH_DOMAINS, ndots: 5 };
-      writeFileSync(path.join(this.workdir, 'resolv.conf'), resolvConfText(this.resolvConf));
-      const publicDnsIp = this.plan.allocatePodIp();
-      await this.startDeployment(publicDnsStandIn(), [publicDnsIp]);
-      await this.startDeployment(dnsDeployment(UPSTREAM_DNS_DEPLOYMENT, 'upstream', upstreamRecords(lab, podIps), [`${publicDnsIp}:${DNS_PORT}`]), [this.plan.upstreamDnsIp]);
-      await this.startDeployment(
-        dnsDeployment(CLUSTER_DNS_DEPLOYMENT, 'cluster', clusterRecords(lab.services, clusterIps), [`${this.plan.upstreamDnsIp}:${DNS_PORT}`]),
-        [this.plan.allocatePodIp()],
-      );
-      this.dnsService = new DnsService({
-        address: this.plan.clusterDnsIp,
-        port: DNS_PORT,
-        targetPort: DNS_PORT,
-        mode: this.options.dnsServiceMode,
-        endpoints: () => this.deployments.get(CLUSTER_DNS_DEPLOYMENT)?.pods.map((pod) => pod.ip) ?? [],
+      this.dns = await startLabDns({
+        lab,
+        plan: this.plan,
+        podIps,
+        clusterIps,
+        workdir: this.workdir,
+        serviceMode: this.options.dnsServiceMode,
+        startDeployment: (spec, ips) => this.startDeployment(spec, ips),
+        clusterDnsPods: () => this.deployments.get(CLUSTER_DNS_DEPLOYMENT)?.pods.map((pod) => pod.ip) ?? [],
       });
-      await this.dnsService.start();
-      if (lab.upstreamDns) this.anotherApp = new AnotherApp({ ip: this.plan.allocatePodIp(), nameserver: `${this.plan.clusterDnsIp}:${DNS_PORT}` });
-      this.anotherApp?.start();
     }
     await Promise.all(placed.map(({ spec, ips }) => this.startDeployment(spec, ips)));
 
@@ -210,7 +168,7 @@ export class LocalTarget implements Target {
       adminToken: this.adminToken,
       namespace: this.namespace,
       zipkinSpansEndpoint: zipkin.spansEndpoint,
-      resolvConfPath: this.resolvConf ? path.join(workdir, 'resolv.conf') : undefined,
+      resolvConfPath: this.dns?.resolvConfPath,
       traceUrlTemplate: this.observability.traceUi?.traceUrl('{traceId}'),
     });
   }
@@ -255,7 +213,7 @@ export class LocalTarget implements Target {
     await this.podsReady(pods);
     deployment.pods = pods;
     this.refreshServicesOf(name);
-    await this.dnsService?.refresh();
+    await this.dns?.service.refresh();
     await Promise.all(old.map((pod) => pod.stop()));
     return { before: old.map((pod) => pod.ip), after: pods.map((pod) => pod.ip) };
   }
@@ -282,7 +240,7 @@ export class LocalTarget implements Target {
   }
 
   async podRequest(url: string, options: RequestOptions = {}): Promise<HttpResult> {
-    return this.resolvConf ? requestLikePod(this.resolvConf, url, options) : httpRequest(url, options);
+    return this.dns ? requestLikePod(this.dns.resolvConf, url, options) : httpRequest(url, options);
   }
 
   /** The kube-proxy stand-in's connection log of one Service, in trace_tcp's columns (see kube-proxy.ts). */
@@ -391,14 +349,13 @@ export class LocalTarget implements Target {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       await this.ingress.stop();
-      this.anotherApp?.stop();
-      await this.dnsService?.stop();
+      await this.dns?.stop();
       await Promise.all([...this.proxies.values()].map((p) => p.stop()));
       await Promise.all([...this.deployments.values()].flatMap((d) => d.pods.map((pod) => pod.stop())));
       await this.zipkin?.close();
       await this.observability.stop();
       if (this.workdir) rmSync(this.workdir, { recursive: true, force: true });
-      liveTargets.delete(this);
+      this.releaseExitKill?.();
     })();
     return this.stopped;
   }

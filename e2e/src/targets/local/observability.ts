@@ -89,6 +89,11 @@ export class LabObservability {
     return this.ui ? `${this.ui.url}/zipkin/` : undefined;
   }
 
+  /** The lab's Prometheus when it runs: http://127.N.0.90:9090 */
+  get prometheusUrl(): string | undefined {
+    return this.prometheus?.url;
+  }
+
   get traceUi(): TraceUi | undefined {
     return this.ui;
   }

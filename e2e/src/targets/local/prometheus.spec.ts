@@ -74,14 +74,14 @@ describe('Prometheus in the local lab', { skip, timeout: 120_000 }, () => {
   after(() => target.stop());
 
   const upTargets = async () => {
-    const result = await httpRequest(`${target.prometheusUrl}/api/v1/targets?state=active`);
+    const result = await httpRequest(`${target.observability.prometheusUrl}/api/v1/targets?state=active`);
     assert.equal(result.status, 200, result.body);
     return (result.json as { data: { activeTargets: { labels: Record<string, string>; health: string }[] } }).data.activeTargets;
   };
 
   it('scrapes every pod as an up target of job faultline-pods, with the chart labels', async () => {
-    assert.match(target.prometheusUrl ?? '', /^http:\/\/127\.\d+\.0\.90:9090$/, target.observabilitySkipped.join('; '));
-    prometheusPid = target.observabilityPids()[0];
+    assert.match(target.observability.prometheusUrl ?? '', /^http:\/\/127\.\d+\.0\.90:9090$/, target.observability.skipped.join('; '));
+    prometheusPid = target.observability.pids()[0];
     const pods = await target.pods();
     const targets = await pollUntil(
       async () => {

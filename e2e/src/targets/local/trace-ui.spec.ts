@@ -48,15 +48,15 @@ describe('trace UI in the local lab (zipkin-server Lens, Chromium)', { skip, tim
   });
 
   it('runs zipkin-server on the lab address and links front-end traces to it', async () => {
-    assert.match(target.traceUiUrl ?? '', /^http:\/\/127\.\d+\.0\.16:9411\/zipkin\/$/, target.observabilitySkipped.join('; '));
+    assert.match(target.observability.traceUiUrl ?? '', /^http:\/\/127\.\d+\.0\.16:9411\/zipkin\/$/, target.observability.skipped.join('; '));
     const memory = await target.memory();
     const jvm = memory.byPod['trace UI (zipkin-server JVM)'];
     assert.ok(jvm > 50e6 && jvm < 400e6, `the JVM's RSS should be modest, is ${Math.round(jvm / 1e6)} MB`);
-    uiPid = target.observabilityPids()[0];
+    uiPid = target.observability.pids()[0];
     assert.ok(uiPid && isAlive(uiPid));
     const frontEnd = (await target.pods('front-end'))[0];
     const environ = readFileSync(`/proc/${frontEnd.pid}/environ`, 'utf8').split('\0');
-    assert.ok(environ.includes(`TRACE_URL_TEMPLATE=${target.traceUiUrl}traces/{traceId}`), 'front-end gets the trace link template');
+    assert.ok(environ.includes(`TRACE_URL_TEMPLATE=${target.observability.traceUiUrl}traces/{traceId}`), 'front-end gets the trace link template');
   });
 
   it('opens the slow-page trace in Chromium, showing data_transformation', async () => {
@@ -64,7 +64,7 @@ describe('trace UI in the local lab (zipkin-server Lens, Chromium)', { skip, tim
     assert.equal(page.status, 200, page.body);
     const traceId = String(page.headers['x-trace-id'] ?? '');
     assert.match(traceId, /^[0-9a-f]{16,32}$/);
-    const ui = target.traceUiUrl ?? '';
+    const ui = target.observability.traceUiUrl ?? '';
     // The harness's own Zipkin API holds it, and the UI got the same spans.
     await pollUntil(async () => (await target.trace(traceId))?.some((s) => s.name === 'data_transformation'), { timeoutMs: 10_000, what: 'the trace at the lab receiver' });
     const api = await pollUntil(
