@@ -1,12 +1,13 @@
 // runScenarios side by side, with scenarios whose steps only wait: a stand-in target (start/stop only),
-// because what is checked here is the scheduling, not a lab.
+// because what is checked here is the scheduling and the lab's teardown, not a lab. Side by side is shown by
+// the order of the steps' start and end events, never by a wall time (the machine may be busy).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Target } from '../targets/target';
 import type { Scenario } from './model';
-import { runScenarios } from './runner';
+import { runScenario, runScenarios } from './runner';
 
-function waitingScenario(id: string, ms: number, log: string[], typicalSeconds?: number): Scenario {
+function waitingScenario(id: string, wait: number | (() => Promise<void>), log: string[], typicalSeconds?: number): Scenario {
   return {
     id,
     seed: '000',
@@ -23,7 +24,7 @@ function waitingScenario(id: string, ms: number, log: string[], typicalSeconds?:
         title: 'wait',
         async run() {
           log.push(`start ${id}`);
-          await new Promise((resolve) => setTimeout(resolve, ms));
+          await (typeof wait === 'number' ? new Promise((resolve) => setTimeout(resolve, wait)) : wait());
           log.push(`end ${id}`);
         },
       },
@@ -44,10 +45,23 @@ describe('runScenarios', () => {
 
   it('side by side: never more than `jobs` at once, the longest first, results in the given order', async () => {
     const log: string[] = [];
-    const scenarios = [waitingScenario('short-1', 30, log, 1), waitingScenario('short-2', 30, log, 2), waitingScenario('long', 120, log, 45), waitingScenario('short-3', 30, log)];
-    const started = Date.now();
+    // The long one ends only once the three short ones have ended (or, were they not run beside it, after 10 s:
+    // then its end comes before their start and the order below says so).
+    let shortsEnded = 0;
+    let releaseLong: () => void = () => undefined;
+    const longMayEnd = new Promise<void>((resolve) => (releaseLong = resolve));
+    const short = (id: string, typicalSeconds?: number) =>
+      waitingScenario(id, async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (++shortsEnded === 3) releaseLong();
+      }, log, typicalSeconds);
+    const long = waitingScenario('long', async () => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([longMayEnd, new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+      clearTimeout(timer);
+    }, log, 45);
+    const scenarios = [short('short-1', 1), short('short-2', 2), long, short('short-3')];
     const results = await runScenarios(scenarios, { targetName: 'local', createTarget: standInTarget }, 2);
-    const wall = Date.now() - started;
     assert.deepEqual(log.slice(0, 2), ['start long', 'start short-2']);
     let running = 0;
     let most = 0;
@@ -58,6 +72,42 @@ describe('runScenarios', () => {
     assert.equal(most, 2);
     assert.deepEqual(results.map((r) => r.id), ['short-1', 'short-2', 'long', 'short-3']);
     assert.ok(results.every((r) => r.status === 'passed'));
-    assert.ok(wall < 210, `the three short ones ran beside the long one: ${wall} ms`);
+    const during = log.slice(log.indexOf('start long') + 1, log.indexOf('end long'));
+    for (const id of ['short-1', 'short-2', 'short-3']) {
+      assert.ok(during.includes(`start ${id}`) && during.includes(`end ${id}`), `${id} ran beside the long one: ${log.join(', ')}`);
+    }
+  });
+});
+
+describe('runScenario: the lab\'s teardown', () => {
+  const passing = (cleanup?: () => Promise<void>): Scenario => ({ ...waitingScenario('teardown', 0, []), cleanup });
+
+  it('a lab that fails to stop is a failed step and fails the scenario with its error', async () => {
+    const target = () => ({ start: async () => undefined, stop: async () => Promise.reject(new Error('helm rollback: timed out waiting for the condition')) }) as unknown as Target;
+    const result = await runScenario(passing(), { targetName: 'local', createTarget: target });
+    assert.equal(result.status, 'failed');
+    assert.equal(result.reason, 'lab: stop the lab: helm rollback: timed out waiting for the condition');
+    assert.deepEqual(result.steps.map((s) => `${s.phase} ${s.title} ${s.status}`), ['lab start the lab passed', 'symptom wait passed', 'lab stop the lab failed']);
+  });
+
+  it('a cleanup that fails is a failed step and fails the scenario, after the lab was stopped', async () => {
+    const order: string[] = [];
+    const target = () => ({ start: async () => undefined, stop: async () => void order.push('stop') }) as unknown as Target;
+    const cleanup = async () => {
+      order.push('cleanup');
+      throw new Error('queue orders-1234 still holds 3 messages');
+    };
+    const result = await runScenario(passing(cleanup), { targetName: 'local', createTarget: target });
+    assert.deepEqual(order, ['stop', 'cleanup']);
+    assert.equal(result.status, 'failed');
+    assert.equal(result.reason, 'lab: clean up: queue orders-1234 still holds 3 messages');
+    assert.deepEqual(result.steps.slice(-2).map((s) => `${s.title} ${s.status}`), ['stop the lab passed', 'clean up failed']);
+  });
+
+  it('a failed step stays the reason when the teardown fails too; both are reported', async () => {
+    const target = () => ({ start: async () => Promise.reject(new Error('port 3000 in use')), stop: async () => Promise.reject(new Error('no such process')) }) as unknown as Target;
+    const result = await runScenario(passing(), { targetName: 'local', createTarget: target });
+    assert.equal(result.reason, 'lab: port 3000 in use');
+    assert.deepEqual(result.steps.map((s) => `${s.title} ${s.status}`), ['start the lab failed', 'wait skipped', 'stop the lab failed']);
   });
 });

@@ -95,7 +95,19 @@ export async function runScenario(scenario: Scenario, run: RunOptions): Promise<
   let target: Target | undefined;
   if (scenario.requires?.length) {
     target = run.createTarget();
-    const missing = (await target.missingParts?.(scenario.requires)) ?? [];
+    let missing: string[];
+    const checkStarted = Date.now();
+    try {
+      missing = (await target.missingParts?.(scenario.requires)) ?? [];
+    } catch (error) {
+      // A part that is absent means "not run here"; failing to find out (forbidden, a timeout) is a failure.
+      const title = 'check the cluster parts';
+      emit({ type: 'step-start', scenario, phase: 'lab', title });
+      const step: StepResult = { phase: 'lab', title, status: 'failed', durationMs: Date.now() - checkStarted, evidence: [], error: message(error) };
+      steps.push(step);
+      emit({ type: 'step-end', scenario, step });
+      return finish('failed', `lab: ${step.error}`);
+    }
     if (missing.length) return finish('not-run', `not run here: needs ${missing.join('; ')}`);
   }
   let failure: string | undefined;
@@ -120,8 +132,18 @@ export async function runScenario(scenario: Scenario, run: RunOptions): Promise<
       if (result.status === 'failed') failure = `${step.phase}: ${result.error}`;
     }
   } finally {
-    await target?.stop().catch(() => undefined);
-    await scenario.cleanup?.(options).catch(() => undefined);
+    // A lab that did not stop or a leftover that was not removed can carry a fault into the next scenario:
+    // each is a failed step, and fails the scenario when nothing failed before.
+    const stopping = target;
+    if (stopping) {
+      const stopped = await runStep('lab', 'stop the lab', () => stopping.stop());
+      if (stopped.status === 'failed') failure ??= `lab: stop the lab: ${stopped.error}`;
+    }
+    const cleanup = scenario.cleanup;
+    if (cleanup) {
+      const cleaned = await runStep('lab', 'clean up', () => cleanup(options));
+      if (cleaned.status === 'failed') failure ??= `lab: clean up: ${cleaned.error}`;
+    }
   }
   const ranSymptom = steps.some((s) => s.phase === 'symptom' && s.status === 'passed');
   if (!failure && !ranSymptom) failure = 'no symptom step passed: nothing was shown';

@@ -1,6 +1,6 @@
 // Which cluster parts a scenario needs that the cluster lacks, read through a fake kubectl (no cluster can be
 // reached from the unit tests; npm run test:kind runs the same against a real one), and how the runner
-// reports such a scenario: not run, naming the part, without installing a lab.
+// reports such a scenario: not run, naming the part, without installing a lab; a kubectl that fails is an error.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Scenario } from '../../scenarios/model';
@@ -49,7 +49,26 @@ describe('KindTarget.missingParts (fake kubectl)', () => {
     const target = new KindTarget({ runner: new FakeCommandRunner(cluster({ ingress: true, socketLb: true })) });
     assert.deepEqual(await target.missingParts(['ingress-nginx', 'cilium-socket-lb']), []);
   });
+
+  it('a kubectl failure is an error quoting kubectl, not a missing part', async () => {
+    const ingressForbidden = failing('get service ingress-nginx-controller', FORBIDDEN);
+    await assert.rejects(new KindTarget({ runner: ingressForbidden }).missingParts(['ingress-nginx']), /get service ingress-nginx-controller .*exit code 1: Error from server \(Forbidden\)/);
+    const ciliumForbidden = failing('get configmap cilium-config', FORBIDDEN);
+    await assert.rejects(new KindTarget({ runner: ciliumForbidden }).missingParts(['cilium-socket-lb']), /get configmap cilium-config .*exit code 1: Error from server \(Forbidden\)/);
+    const timedOut = failing('get daemonset kube-proxy', TIMEOUT);
+    await assert.rejects(new KindTarget({ runner: timedOut }).missingParts(['cilium-socket-lb']), /get daemonset kube-proxy .*i\/o timeout/);
+  });
 });
+
+/** kubectl's answers when the user may not read a resource, or the API server is not reachable. */
+const FORBIDDEN = { code: 1, stdout: '', stderr: 'Error from server (Forbidden): services "ingress-nginx-controller" is forbidden: User "dev" cannot get resource "services"\n' };
+const TIMEOUT = { code: 1, stdout: '', stderr: 'Unable to connect to the server: dial tcp 172.18.0.3:6443: i/o timeout\n' };
+
+/** A cluster with both parts whose kubectl fails for the command containing `command`. */
+function failing(command: string, result: typeof FORBIDDEN): FakeCommandRunner {
+  const parts = cluster({ ingress: true, socketLb: true });
+  return new FakeCommandRunner((c) => (c.args.join(' ').includes(command) ? result : parts(c)));
+}
 
 describe('runScenario with a cluster that lacks a part', () => {
   it('reports the scenario as not run, naming the part, and installs nothing', async () => {
@@ -58,6 +77,15 @@ describe('runScenario with a cluster that lacks a part', () => {
     assert.equal(result.status, 'not-run');
     assert.match(result.reason ?? '', /^not run here: needs ingress-nginx \(/);
     assert.deepEqual(result.steps, []);
+    assert.ok(!runner.calls.some((c) => c.tool === 'helm'), 'no helm command: the lab was not installed');
+  });
+
+  it('fails the scenario with kubectl\'s error when the parts cannot be read, and installs nothing', async () => {
+    const runner = failing('get service ingress-nginx-controller', FORBIDDEN);
+    const result = await runScenario(needsBoth, { targetName: 'kind', createTarget: () => new KindTarget({ runner }) });
+    assert.equal(result.status, 'failed');
+    assert.match(result.reason ?? '', /^lab: kubectl .*get service ingress-nginx-controller .*Forbidden/);
+    assert.deepEqual(result.steps.map((s) => `${s.phase} ${s.title} ${s.status}`), ['lab check the cluster parts failed']);
     assert.ok(!runner.calls.some((c) => c.tool === 'helm'), 'no helm command: the lab was not installed');
   });
 });

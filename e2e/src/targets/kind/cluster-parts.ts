@@ -1,7 +1,8 @@
 /**
  * Which parts a scenario needs this cluster lacks (kind target): the ingress-nginx controller that
  * scripts/cluster/create-cluster.sh --ingress installs, and Cilium's socket LB (the cilium-kube-proxy-free
- * layout). Read with kubectl; each missing part is one line saying what to create.
+ * layout). Read with kubectl; each missing part is one line saying what to create. A kubectl failure
+ * (forbidden, timeout, wrong context) is not a missing part: it throws, and the scenario fails with it.
  */
 import type { ClusterPart } from '../target';
 import type { CommandRunner } from './command-runner';
@@ -20,12 +21,12 @@ export async function missingClusterParts(parts: readonly ClusterPart[], options
     if (part === 'ingress-nginx') {
       const namespace = options.ingressNamespace ?? 'ingress-nginx';
       const args = options.kubectl(['get', 'service', 'ingress-nginx-controller', '--ignore-not-found', '-o', 'name'], namespace);
-      const found = await options.runner.run('kubectl', args, { allowFailure: true });
-      if (found.code !== 0 || !found.stdout.trim()) {
+      const found = await options.runner.run('kubectl', args);
+      if (!found.stdout.trim()) {
         missing.push(`ingress-nginx (no ingress-nginx-controller Service in namespace ${namespace}: scripts/cluster/create-cluster.sh --ingress)`);
       }
     } else {
-      const mode = await options.clusterDns.clusterMode().catch(() => undefined);
+      const mode = await options.clusterDns.detectMode();
       if (mode !== 'socket-lb') missing.push(`Cilium's socket LB (this cluster translates Services with ${mode ?? 'an unknown mode'}: ${CLUSTER_FOR_MODE['socket-lb']})`);
     }
   }

@@ -15,7 +15,7 @@
  *   nginx -s reload`.
  */
 import type { ClusterDnsControl, DnsDrop, DnsPodQueries, DnsServiceInfo, DnsServiceMode } from '../cluster-dns-control';
-import { type CommandRunner, runJson } from './command-runner';
+import { CommandError, type CommandRunner, commandLine, runJson } from './command-runner';
 import type { KubeList, KubePod, KubeService } from './kube-objects';
 import { COREDNS_SELECTOR, logsArgs, parseCorednsLog } from './log-lines';
 
@@ -78,14 +78,27 @@ export class KindClusterDns implements ClusterDnsControl {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** The cluster's Service translation, read once. */
-  async clusterMode(): Promise<DnsServiceMode> {
+  /**
+   * The cluster's Service translation, read once; undefined when the cluster has neither kube-proxy nor
+   * Cilium's socket LB. A kubectl failure (forbidden, timeout, wrong context) throws: only Cilium's ConfigMap
+   * being NotFound means "no Cilium".
+   */
+  async detectMode(): Promise<DnsServiceMode | undefined> {
     if (this.mode) return this.mode;
-    const cilium = await this.options.runner.run('kubectl', this.args(['get', 'configmap', 'cilium-config', '-o', 'json']), { allowFailure: true });
+    const ciliumArgs = this.args(['get', 'configmap', 'cilium-config', '-o', 'json']);
+    const cilium = await this.options.runner.run('kubectl', ciliumArgs, { allowFailure: true });
+    if (cilium.code !== 0 && !/\(NotFound\)/.test(cilium.stderr)) {
+      throw new CommandError(commandLine('kubectl', ciliumArgs), cilium, `exit code ${cilium.code}: ${cilium.stderr.trim()}`);
+    }
     const kubeProxy = await this.options.runner.run('kubectl', this.args(['get', 'daemonset', 'kube-proxy', '--ignore-not-found', '-o', 'name']));
-    const mode = serviceModeOf(cilium.code === 0 ? (JSON.parse(cilium.stdout) as CiliumConfig) : undefined, kubeProxy.stdout.trim() !== '');
+    this.mode = serviceModeOf(cilium.code === 0 ? (JSON.parse(cilium.stdout) as CiliumConfig) : undefined, kubeProxy.stdout.trim() !== '');
+    return this.mode;
+  }
+
+  /** The cluster's Service translation, read once; an error when it is neither kube-proxy nor socket LB. */
+  async clusterMode(): Promise<DnsServiceMode> {
+    const mode = await this.detectMode();
     if (!mode) throw new Error(`cannot tell how this cluster translates Service addresses: no kube-proxy DaemonSet and no Cilium socket LB in ${this.ns}`);
-    this.mode = mode;
     return mode;
   }
 
