@@ -1,6 +1,11 @@
 /**
  * The lab's Helm release as the kind target uses it: check it is installed (and remember its revision),
  * read its image settings, upgrade it with a lab's values, roll it back to where it was.
+ *
+ * An upgrade starts from kind/values.yaml and the lab's own values (lab-values.ts). Of what the release was
+ * installed with it keeps only where the images come from (RELEASE_IMAGE_VALUES: the tag kind loaded, an
+ * offline kit's stand-ins), never the rest: an `install.sh --scenario` break file or a crashed run's lab
+ * left in the release would otherwise be reapplied under every scenario.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,11 +28,31 @@ export interface HelmReleaseOptions {
 
 const HELM_TIMEOUT_MS = 11 * 60_000;
 
+/**
+ * The installed values an upgrade keeps: the lab images' repository, tag and pull policy (install.sh sets
+ * them), pull secrets, and the images of the chart's RabbitMQ, Zipkin and Prometheus (kind/offline/values.yaml).
+ */
+export const RELEASE_IMAGE_VALUES: readonly (readonly string[])[] = [['image'], ['imagePullSecrets'], ['rabbitmq', 'image'], ['zipkin', 'image'], ['prometheus', 'image']];
+
+/** The RELEASE_IMAGE_VALUES found in `values`, at their paths; nothing else. */
+export function releaseImageValues(values: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const keys of RELEASE_IMAGE_VALUES) {
+    let from: unknown = values;
+    for (const key of keys) from = from !== null && typeof from === 'object' ? (from as Record<string, unknown>)[key] : undefined;
+    if (from === undefined) continue;
+    let to = kept;
+    for (const key of keys.slice(0, -1)) to = (to[key] ??= {}) as Record<string, unknown>;
+    to[keys[keys.length - 1]] = from;
+  }
+  return kept;
+}
+
 export class HelmRelease {
   private revision: number | undefined;
   private workdir: string | undefined;
-  /** The user-supplied values of the revision checkInstalled() found (helm get values). */
-  private installed: Record<string, unknown> | undefined;
+  /** The image settings among the user-supplied values of the revision checkInstalled() found (helm get values). */
+  private images: Record<string, unknown> | undefined;
 
   constructor(private readonly options: HelmReleaseOptions) {}
 
@@ -55,23 +80,23 @@ export class HelmRelease {
   }
 
   /**
-   * The values the release was installed with, at the revision checkInstalled() found: every upgrade keeps
-   * them (the images of an offline cluster, a pinned address), with the lab's values on top.
+   * Where the release's images come from (RELEASE_IMAGE_VALUES of its user-supplied values at the revision
+   * checkInstalled() found): every upgrade keeps them, and only them.
    */
-  async installedValues(): Promise<Record<string, unknown>> {
+  async releaseImages(): Promise<Record<string, unknown>> {
     const { runner, release } = this.options;
     const revision = this.revision === undefined ? [] : ['--revision', String(this.revision)];
     const installed = await runJson<Record<string, unknown> | null>(runner, 'helm', this.args(['get', 'values', release, ...revision, '-o', 'json']));
-    this.installed = installed ?? {};
-    return this.installed;
+    this.images = releaseImageValues(installed ?? {});
+    return this.images;
   }
 
-  /** The release's own image settings (install.sh sets repository and tag): the images kind has loaded. */
+  /** The release's own lab image settings (install.sh sets repository and tag): the images kind has loaded. */
   async imageValues(): Promise<ImageValues> {
-    return ((await this.installedValues()).image ?? {}) as ImageValues;
+    return ((await this.releaseImages()).image ?? {}) as ImageValues;
   }
 
-  /** `helm upgrade --install --reset-values --wait` with the base values, the installed values, then `values`. */
+  /** `helm upgrade --install --reset-values --wait` with the base values, the release's images, then `values`. */
   async upgrade(values: unknown): Promise<void> {
     const { runner, release, chartDir, baseValuesFile, timeout = '10m' } = this.options;
     const workdir = (this.workdir ??= mkdtempSync(path.join(tmpdir(), 'faultline-kind-')));
@@ -80,11 +105,11 @@ export class HelmRelease {
       writeFileSync(file, JSON.stringify(content, null, 2));
       return ['--values', file];
     };
-    const installed = this.installed ? write('installed-values.json', this.installed) : [];
+    const images = this.images ? write('release-images.json', this.images) : [];
     const lab = write('lab-values.json', values);
     await runner.run(
       'helm',
-      this.args(['upgrade', '--install', release, chartDir, '--reset-values', '--values', baseValuesFile, ...installed, ...lab, '--wait', '--timeout', timeout]),
+      this.args(['upgrade', '--install', release, chartDir, '--reset-values', '--values', baseValuesFile, ...images, ...lab, '--wait', '--timeout', timeout]),
       { timeoutMs: HELM_TIMEOUT_MS },
     );
   }

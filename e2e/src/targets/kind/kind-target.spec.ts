@@ -16,12 +16,12 @@ isolateTempDir();
 describe('KindTarget.start/stop (fake kubectl and helm)', () => {
   it('installs the lab with helm upgrade --install --wait and values derived from the lab, then forwards its Services', async () => {
     let values: { image?: unknown; apps: Record<string, { enabled: boolean; env?: unknown; service?: unknown }> } = { apps: {} };
-    let installedValuesSeen: unknown;
+    let releaseImagesSeen: unknown;
     const runner = new FakeCommandRunner(
       clusterReplies((c) => {
         if (c.tool === 'helm' && c.args[0] === 'upgrade') {
           values = JSON.parse(readFileSync(c.args[c.args.indexOf('--wait') - 1], 'utf8'));
-          installedValuesSeen = JSON.parse(readFileSync(c.args.find((a) => a.endsWith('installed-values.json')) ?? '', 'utf8'));
+          releaseImagesSeen = JSON.parse(readFileSync(c.args.find((a) => a.endsWith('release-images.json')) ?? '', 'utf8'));
         }
         return undefined;
       }),
@@ -32,9 +32,9 @@ describe('KindTarget.start/stop (fake kubectl and helm)', () => {
     const lines = runner.lines();
     assert.equal(lines[0], 'helm status faultline -o json --namespace faultline');
     assert.equal(lines[1], 'helm get values faultline --revision 4 -o json --namespace faultline');
-    // The values the release was installed with stay (an offline cluster's images): between kind's and the lab's.
-    assert.match(lines[2], /^helm upgrade --install faultline helm\/faultline --reset-values --values kind\/values.yaml --values \S+\/installed-values\.json --values \S+\/lab-values\.json --wait --timeout 10m --namespace faultline$/);
-    assert.deepEqual(installedValuesSeen, { image: { repository: 'faultline', tag: 'ci-abc123' } });
+    // The release's image settings stay (the images kind loaded): between kind's values and the lab's.
+    assert.match(lines[2], /^helm upgrade --install faultline helm\/faultline --reset-values --values kind\/values.yaml --values \S+\/release-images\.json --values \S+\/lab-values\.json --wait --timeout 10m --namespace faultline$/);
+    assert.deepEqual(releaseImagesSeen, { image: { repository: 'faultline', tag: 'ci-abc123' } });
     assert.equal(lines[3], 'kubectl -n faultline get secret faultline-admin -o json');
 
     // The lab's apps on, the others off; the release's image; RABBITMQ_URL dropped (the chart's RabbitMQ).
@@ -63,6 +63,42 @@ describe('KindTarget.start/stop (fake kubectl and helm)', () => {
     assert.ok(runner.forwards.every((f) => f.stopped), 'every port-forward is stopped');
     await target.stop();
     assert.equal(runner.lines().filter((l) => l.startsWith('helm rollback')).length, 1, 'stop() is safe to call twice');
+  });
+
+  it("upgrades from the lab's own values: of the release's values only the images stay, not a break file a crashed run left", async () => {
+    // As test-kind.sh installs on an offline cluster, then `install.sh --scenario tcp-wrong-target-port` and a crash.
+    const installed = {
+      image: { repository: 'faultline', tag: 'ci-abc123' },
+      rabbitmq: { image: 'faultline-kit/rabbitmq:4.0', username: 'faultline' },
+      zipkin: { image: 'faultline-kit/zipkin:3' },
+      prometheus: { image: 'faultline-kit/prometheus:debian' },
+      apps: { 'order-service': { service: { targetPort: 3001 } } },
+      tracing: { sampler: 'always_off' },
+    };
+    const files: Record<string, unknown>[] = [];
+    const runner = new FakeCommandRunner(
+      clusterReplies((c) => {
+        if (c.tool === 'helm' && c.args[0] === 'get') return installed;
+        if (c.tool === 'helm' && c.args[0] === 'upgrade') {
+          const at = c.args.flatMap((a, i) => (a === '--values' && c.args[i + 1].endsWith('.json') ? [i + 1] : []));
+          files.push(...at.map((i) => JSON.parse(readFileSync(c.args[i], 'utf8')) as Record<string, unknown>));
+        }
+        return undefined;
+      }),
+    );
+    const target = new KindTarget({ runner, chartDir: 'helm/faultline', kindValuesFile: 'kind/values.yaml' });
+    await target.start(store());
+    await target.stop();
+    assert.equal(files.length, 2, 'the release images and the lab values');
+    assert.deepEqual(files[0], {
+      image: { repository: 'faultline', tag: 'ci-abc123' },
+      rabbitmq: { image: 'faultline-kit/rabbitmq:4.0' },
+      zipkin: { image: 'faultline-kit/zipkin:3' },
+      prometheus: { image: 'faultline-kit/prometheus:debian' },
+    });
+    const lab = files[1] as { apps: Record<string, { service?: { targetPort: number } }> };
+    assert.deepEqual(lab.apps['order-service'].service, { port: 3000, targetPort: 3000 }, "the lab's Service, not the break's targetPort 3001");
+    assert.ok(!files.some((f) => 'tracing' in f), 'the tracing override the release held is not passed');
   });
 
   it('passes the context to kubectl and helm, and a release that is not installed stops start() with what to do', async () => {
