@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { pollUntil, startTestService } from '@faultline/service-kit/testing';
 import { orderService, type OrderServiceOptions } from './app';
 import type { OrderMessage } from './publisher';
-import { brokerReachable, brokerTarget, drainQueue, NO_BROKER_MESSAGE, startTcpProxy, TEST_BROKER_URL, uniqueQueue } from '@faultline/test-support';
+import { brokerAvailable, brokerTarget, drainQueue, NO_BROKER_MESSAGE, rabbitmqctl, startTcpProxy, TEST_BROKER_URL, uniqueQueue } from '@faultline/test-support';
 
-const run = promisify(execFile);
 const ORDER = { customerId: 'c-42', items: [{ productId: 3, quantity: 2, price: 12.99 }] };
 const FAST_RECONNECT = { initialMs: 50, maxMs: 400 };
 
@@ -30,7 +27,7 @@ describe('order-service against RabbitMQ', () => {
   };
 
   before(async () => {
-    reachable = await brokerReachable();
+    reachable = await brokerAvailable();
     if (!reachable) console.warn(NO_BROKER_MESSAGE);
   });
   after(async () => {
@@ -73,7 +70,7 @@ describe('order-service against RabbitMQ', () => {
     services.push(svc);
     await pollUntil(() => ready(svc), { timeoutMs: 10_000, what: 'order-service ready' });
     // A policy on this test's queue only: a full queue that rejects publishes makes the broker nack.
-    await run('rabbitmqctl', ['set_policy', '--apply-to', 'queues', policy, `^${queue}$`, '{"max-length":0,"overflow":"reject-publish"}']);
+    await rabbitmqctl(['set_policy', '--apply-to', 'queues', policy, `^${queue}$`, '{"max-length":0,"overflow":"reject-publish"}']);
     try {
       const res = await pollUntil(
         async () => {
@@ -88,7 +85,7 @@ describe('order-service against RabbitMQ', () => {
       assert.equal(body.error, 'broker_unavailable');
       assert.match(body.message, /did not confirm/);
     } finally {
-      await run('rabbitmqctl', ['clear_policy', policy]);
+      await rabbitmqctl(['clear_policy', policy]);
     }
     await pollUntil(async () => (await postOrder(svc)).status === 201, { timeoutMs: 10_000, what: 'orders accepted again' });
   });
@@ -133,12 +130,12 @@ describe('order-service against RabbitMQ', () => {
     assert.equal(first.status, 201);
 
     // Close this service's connection only, found by its connection name.
-    const { stdout } = await run('rabbitmqctl', ['list_connections', '-q', '--no-table-headers', 'pid', 'client_properties']);
+    const { stdout } = await rabbitmqctl(['list_connections', '-q', '--no-table-headers', 'pid', 'client_properties']);
     const mine = stdout.split('\n').filter((line) => line.includes(`"${connectionName}"`));
     assert.equal(mine.length, 1, 'exactly one connection carries this test connection name');
     const pid = mine[0].split('\t')[0];
     assert.match(pid, /^<.+>$/);
-    await run('rabbitmqctl', ['close_connection', pid, 'closed by the order-service test']);
+    await rabbitmqctl(['close_connection', pid, 'closed by the order-service test']);
 
     await pollUntil(() => svc.logs.some((l) => l.msg === 'broker connection lost'), { timeoutMs: 10_000, what: 'the loss logged' });
     await pollUntil(() => svc.logs.filter((l) => l.msg === 'broker connected').length === 2, { timeoutMs: 10_000, what: 'reconnected' });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { pollUntil, startTestService } from '@faultline/service-kit/testing';
 import { orderService } from './app';
-import { brokerReachable, brokerTarget, drainQueue, NO_BROKER_MESSAGE, startTcpProxy, TEST_BROKER_URL, uniqueQueue } from '@faultline/test-support';
+import { brokerAvailable, brokerTarget, drainQueue, NO_BROKER_MESSAGE, startTcpProxy, TEST_BROKER_URL, uniqueQueue } from '@faultline/test-support';
 
 const ORDER = { customerId: 'c-outage', items: [{ productId: 2, quantity: 1, price: 6.99 }] };
 const MAX_ORDERS = 2_000;
@@ -19,7 +19,7 @@ interface Outcome {
 describe('order-service through a broker outage', () => {
   let reachable = false;
   before(async () => {
-    reachable = await brokerReachable();
+    reachable = await brokerAvailable();
     if (!reachable) console.warn(NO_BROKER_MESSAGE);
   });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   type AppProcess,
-  brokerReachable,
+  brokerAvailable,
   type BuiltApp,
   bundleApp,
   drainQueue,
@@ -25,7 +25,7 @@ describe('order-service as built, with the tracing preload', () => {
   const queue = uniqueQueue();
 
   before(async () => {
-    reachable = await brokerReachable();
+    reachable = await brokerAvailable();
     if (!reachable) return void console.warn(NO_BROKER_MESSAGE);
     zipkin = await startZipkinReceiver();
     built = await bundleApp('order-service');

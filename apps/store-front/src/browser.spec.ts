@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { startTestService } from '@faultline/service-kit/testing';
 import {
   type AppProcess,
-  brokerReachable,
+  brokerAvailable,
   type BuiltApp,
   bundleApp,
   drainQueue,
@@ -29,7 +29,7 @@ describe('store-front in Chromium, with product-service and order-service as bui
   let productService: AppProcess;
 
   before(async () => {
-    reachable = await brokerReachable();
+    reachable = await brokerAvailable();
     if (!reachable) return void console.warn(NO_BROKER_MESSAGE);
     const [products, orders] = await Promise.all([bundleApp('product-service'), bundleApp('order-service')]);
     builds.push(products, orders);

@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import amqp from 'amqplib';
-import { brokerReachable, pollUntil, TEST_BROKER_URL, unusedLoopbackPort } from '@faultline/test-support';
+import { brokerAvailable, inCi, NO_BROKER_MESSAGE, pollUntil, TEST_BROKER_URL, unusedLoopbackPort } from '@faultline/test-support';
+import { isAlive } from '../process-alive';
+import { peekQueue } from '../evidence/queue';
+import { findRabbitmqServer, installHint } from '../targets/local/rabbitmq-install';
 import { WORKSPACE_ROOT } from '../targets/local/paths';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'faultline-cli-'));
@@ -15,9 +18,10 @@ const children = new Set<number>();
 
 const STATE = path.join(dir, 'up.json');
 
-function startCli(args: string[]): ChildProcess {
+/** The CLI with the test run's broker as its external broker (`env` may unset it: RABBITMQ_URL: undefined). */
+function startCli(args: string[], env: Record<string, string | undefined> = {}): ChildProcess {
   const child = spawn(process.execPath, [path.join(WORKSPACE_ROOT, 'e2e/bin/faultline.cjs'), ...args], {
-    env: { ...process.env, FAULTLINE_STATE: STATE, RABBITMQ_URL: TEST_BROKER_URL },
+    env: { ...process.env, FAULTLINE_STATE: STATE, RABBITMQ_URL: TEST_BROKER_URL, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid) children.add(child.pid);
@@ -51,7 +55,7 @@ after(() => {
 });
 
 describe('faultline CLI: bad input and a bad broker stop it before any lab starts', async () => {
-  const noBroker = (await brokerReachable()) ? false : 'no RabbitMQ on 127.0.0.1:5672 (bash scripts/dev/start-rabbitmq.sh)';
+  const noBroker = (await brokerAvailable()) ? false : NO_BROKER_MESSAGE;
 
   it('a URL that is not AMQP is a usage error (exit 2), for `scenario run` and for `up`', async () => {
     const run = await faultline(['scenario', 'run', 'tcp-wrong-target-port', '--rabbitmq-url', 'http://x']);
@@ -126,7 +130,7 @@ async function queueExists(queue: string): Promise<boolean> {
 }
 
 describe('faultline up and down', async () => {
-  const skip = (await brokerReachable()) ? false : 'no RabbitMQ on 127.0.0.1:5672 (bash scripts/dev/start-rabbitmq.sh)';
+  const skip = (await brokerAvailable()) ? false : NO_BROKER_MESSAGE;
 
   it('up prints the pages to open, which answer; a second up --build is refused before building; down stops the lab and deletes its queue', { skip, timeout: 60_000 }, async () => {
     const up = startCli(['up']);
@@ -176,6 +180,46 @@ describe('faultline up and down', async () => {
       await pollUntil(async () => up.exitCode !== null || up.signalCode !== null, { timeoutMs: 5_000, what: 'faultline up to exit' });
       assert.equal(existsSync(STATE), false, 'the state file is gone');
       assert.equal(await queueExists(queue), false, 'the lab queue is deleted from the broker');
+    } finally {
+      up.kill('SIGTERM');
+    }
+  });
+});
+
+describe("faultline up with the lab's own broker", () => {
+  const skip = !findRabbitmqServer() && !inCi() ? `rabbitmq-server is not installed (install: ${installHint()})` : false;
+
+  it('with no broker named, up starts its own: an order through store-front gets 201 and is in the lab queue; down leaves no broker process', { skip, timeout: 90_000 }, async () => {
+    const up = startCli(['up', '--no-ui'], { RABBITMQ_URL: undefined });
+    let stdout = '';
+    up.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    up.stderr?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    try {
+      await pollUntil(async () => /Ctrl-C or/.test(stdout) || up.exitCode !== null, { timeoutMs: 75_000, intervalMs: 200, what: `faultline up to be ready: ${stdout}` });
+      assert.equal(up.exitCode, null, stdout);
+      const broker = /Broker: +(amqp:\/\/\S+) \(the lab's own rabbitmq-server, pid (\d+); metrics (\S+)\), queue (orders-lab-[0-9a-f]+)$/m.exec(stdout);
+      assert.ok(broker, stdout);
+      const [, url, pid, metricsUrl, queue] = broker;
+      assert.match(stdout, /^ {2}rabbitmq-0 +http:\/\/127\.0\.0\.72:\d+ +pid \d+$/m, 'the broker is listed among the pods');
+      const store = /(http:\/\/\S+\/) +the pet store/.exec(stdout)?.[1];
+      assert.ok(store, stdout);
+      const order = await fetch(`${store}api/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ customerId: 'c-own-broker', items: [{ productId: 1, quantity: 1, price: 9.99 }] }),
+      });
+      const placed = (await order.json()) as { orderId?: string };
+      assert.equal(order.status, 201, JSON.stringify(placed));
+      assert.ok(placed.orderId);
+      const bodies = await peekQueue(url, queue);
+      assert.ok(bodies.some((body) => body.includes(placed.orderId as string)), `order ${placed.orderId} in ${queue}: ${bodies.join(', ')}`);
+      const metrics = await (await fetch(metricsUrl)).text();
+      assert.match(metrics, /^rabbitmq_queues /m, 'rabbitmq_prometheus answers');
+      const down = await faultline(['down']);
+      assert.equal(down.code, 0, down.stderr);
+      await pollUntil(async () => up.exitCode !== null || up.signalCode !== null, { timeoutMs: 10_000, what: 'faultline up to exit' });
+      assert.equal(isAlive(Number(pid)), false, `the broker (pid ${pid}) is stopped`);
+      assert.equal(existsSync(path.join(dir, 'rabbitmq')), false, "the broker's data folder is removed");
     } finally {
       up.kill('SIGTERM');
     }

@@ -1,4 +1,5 @@
 /** The faultline CLI: run the lab, its scenarios, its fault switches and its traces. */
+import { BrokerUnavailableError } from '../targets/local/rabbitmq-install';
 import { parseArgs, UsageError } from './args';
 import { down, DOWN_HELP } from './commands/down';
 import { fault, FAULT_HELP } from './commands/fault';
@@ -70,6 +71,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const usage = error instanceof UsageError;
     process.stderr.write(`faultline: ${(error as Error).message}${usage ? '\n(see `faultline --help`)' : ''}\n`);
-    process.exitCode = usage ? 2 : 1;
+    // No broker to be had here (not installed, did not start) is a set-up problem, like a usage error.
+    process.exitCode = usage || error instanceof BrokerUnavailableError ? 2 : 1;
   },
 );

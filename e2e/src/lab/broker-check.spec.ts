@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { brokerReachable, TEST_BROKER_URL } from '@faultline/test-support';
+import { brokerAvailable, NO_BROKER_MESSAGE, TEST_BROKER_URL } from '@faultline/test-support';
 import { brokerUrlProblem, checkBroker, checkBrokerReachable } from './broker-check';
 
 describe('checkBrokerReachable', () => {
@@ -39,7 +39,7 @@ describe('brokerUrlProblem', () => {
 });
 
 describe('checkBroker against the real broker', async () => {
-  const skip = (await brokerReachable()) ? false : 'no RabbitMQ on 127.0.0.1:5672 (bash scripts/dev/start-rabbitmq.sh)';
+  const skip = (await brokerAvailable()) ? false : NO_BROKER_MESSAGE;
 
   it('logs in with the right credentials', { skip }, async () => {
     await checkBroker(TEST_BROKER_URL);

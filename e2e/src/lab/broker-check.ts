@@ -33,7 +33,7 @@ export function checkBrokerReachable(rabbitmqUrl: string, timeoutMs = 2_000): Pr
       socket.destroy();
       reject(
         new Error(
-          `RabbitMQ is not reachable at ${shown} (${reason}): start one (\`bash scripts/dev/start-rabbitmq.sh\`) or point --rabbitmq-url / RABBITMQ_URL at one`,
+          `RabbitMQ is not reachable at ${shown} (${reason}): check --rabbitmq-url / RABBITMQ_URL, or unset both and the lab starts its own broker`,
         ),
       );
     };

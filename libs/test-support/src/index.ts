@@ -9,11 +9,12 @@ export { checkGoal, formatGoal, type GoalCheck, GoalReport, type GoalResult } fr
 export { pollUntil } from './poll';
 export { unusedLoopbackPort } from './ports';
 export {
-  brokerReachable,
+  brokerAvailable,
   brokerTarget,
   deleteQueue,
   drainQueue,
   NO_BROKER_MESSAGE,
+  rabbitmqctl,
   TEST_BROKER_URL,
   uniqueQueue,
 } from './rabbitmq';

@@ -1,12 +1,12 @@
 /** `faultline scenario list` and `faultline scenario run <id>...|--all [--target local|kind] [--json]`. */
 import { CATALOG, findScenarios } from '../../scenarios/catalog';
-import type { ScenarioOptions, TargetName } from '../../scenarios/model';
-import { checkBroker } from '../../lab/broker-check';
+import type { Scenario, ScenarioOptions, TargetName } from '../../scenarios/model';
+import { startLabBroker } from '../../lab/lab-broker';
 import { progressLine, resultTable } from '../../scenarios/report';
 import { defaultOptions, type RunEvent, runScenarios } from '../../scenarios/runner';
 import { createTarget } from '../../targets/create';
 import { checkFlags, numberFlag, type ParsedArgs, UsageError } from '../args';
-import { brokerUrlOf } from '../broker-url';
+import { externalBrokerUrl } from '../broker-url';
 
 /**
  * Three labs side by side: the longest scenario (crash-circuit-breaker, two 20 s hangs) runs beside the
@@ -20,7 +20,9 @@ export const SCENARIO_HELP = `Usage:
                          [--hang-seconds N] [--slow-seconds N] [--samples N] [--rabbitmq-url URL]
 
 Runs each scenario in a lab of its own: break, observe the symptom (with evidence), fix, observe it gone.
-Exit code 1 when any scenario fails. The broker is checked (reachable, credentials) before any lab starts.
+Exit code 1 when any scenario fails. On the local target, the store's scenarios share one broker: the run's
+own rabbitmq-server node (each lab with its own queue; stopped at the end), or the external one
+--rabbitmq-url / RABBITMQ_URL names, checked (reachable, credentials) before any lab starts.
 
   --target          where to run (default local; kind: the lab installed on the cluster of the current kubectl context, see e2e/README.md)
   --json            one JSON object per line per scenario as it ends (id, status, reason, steps with their
@@ -29,7 +31,7 @@ Exit code 1 when any scenario fails. The broker is checked (reachable, credentia
   --hang-seconds    how long retry-backend's hang mode holds a request (default 20; the suite uses less)
   --slow-seconds    business-logic's slow-endpoint time (default 3)
   --samples         requests sent where a rate or a spread is measured (default 60)
-  --rabbitmq-url    broker for order-service (default $RABBITMQ_URL or amqp://guest:guest@127.0.0.1:5672)`;
+  --rabbitmq-url    an external broker for order-service instead of the run's own (default $RABBITMQ_URL when set)`;
 
 export function listScenarios(args: ParsedArgs): number {
   checkFlags(args, ['json']);
@@ -75,7 +77,8 @@ export async function runScenarioCommand(args: ParsedArgs): Promise<number> {
   if (!args.flags.all && ids.length === 0) throw new UsageError('name scenarios to run, or --all (see `faultline scenario list`)');
   if (args.flags.all && ids.length) throw new UsageError('give scenario ids or --all, not both');
   const scenarios = args.flags.all ? CATALOG : findScenarios(ids);
-  const options: Partial<ScenarioOptions> = { rabbitmqUrl: brokerUrlOf(args) };
+  const externalUrl = externalBrokerUrl(args);
+  const options: Partial<ScenarioOptions> = {};
   const hang = numberFlag(args, 'hang-seconds');
   const slow = numberFlag(args, 'slow-seconds');
   const samples = numberFlag(args, 'samples');
@@ -84,12 +87,26 @@ export async function runScenarioCommand(args: ParsedArgs): Promise<number> {
   if (samples !== undefined) options.sampleSize = Math.max(1, Math.round(samples));
   const jobs = jobsOf(args, targetName);
   if (targetName === 'kind') createTarget('kind');
-  else if (scenarios.some((s) => s.targets.includes('local') && s.lab(defaultOptions(options)).deployments.some((d) => d.app === 'order-service'))) {
-    await checkBroker(options.rabbitmqUrl as string);
-  }
-
   const json = Boolean(args.flags.json);
   const write = (text: string) => void process.stdout.write(text);
+  const needsBroker = targetName === 'local' && scenarios.some((s) => s.targets.includes('local') && s.lab(defaultOptions(options)).deployments.some((d) => d.app === 'order-service'));
+  if (needsBroker && !externalUrl && !json) write("starting the run's broker (rabbitmq-server)...\n");
+  const broker = needsBroker ? await startLabBroker({ externalUrl, anyPort: true, say: (line) => { if (!json) write(`${line}\n`); } }) : undefined;
+  // On kind the URL reaches the release's broker (test-kind.sh forwards it); no broker is started for it.
+  const rabbitmqUrl = broker?.url ?? externalUrl;
+  if (rabbitmqUrl) options.rabbitmqUrl = rabbitmqUrl;
+  try {
+    return await runAll(scenarios, { targetName, options, jobs, json, write });
+  } finally {
+    await broker?.stop();
+  }
+}
+
+async function runAll(
+  scenarios: readonly Scenario[],
+  run: { targetName: TargetName; options: Partial<ScenarioOptions>; jobs: number; json: boolean; write: (text: string) => void },
+): Promise<number> {
+  const { targetName, options, jobs, json, write } = run;
   const started = Date.now();
   if (!json && jobs > 1 && scenarios.length > 1) {
     write(`running ${scenarios.length} scenarios, ${jobs} at a time, each in a lab of its own; each prints its steps when it ends\n`);

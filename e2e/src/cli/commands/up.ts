@@ -3,28 +3,33 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { deleteQueue } from '@faultline/test-support';
-import { checkBroker } from '../../lab/broker-check';
 import { fullLab } from '../../lab/full-lab';
+import { type LabBroker, startLabBroker } from '../../lab/lab-broker';
 import { LocalTarget } from '../../targets/local/local-target';
 import { checkLoopback, labAddresses } from '../../targets/local/loopback-check';
 import type { ServiceInfo } from '../../targets/target';
 import { WORKSPACE_ROOT } from '../../targets/local/paths';
 import { checkFlags, type ParsedArgs } from '../args';
 import { isAlive } from '../../process-alive';
-import { brokerUrlOf } from '../broker-url';
-import { readState, removeState, writeState } from '../state';
+import { externalBrokerUrl } from '../broker-url';
+import { readState, removeState, STATE_FILE, writeState } from '../state';
 
 export const UP_HELP = `Usage: faultline up [--build] [--no-ui] [--rabbitmq-url URL]
 
 Starts the whole lab on loopback (pods on 127.0.1.x, Services on 127.0.2.x, cluster DNS on
 127.0.0.10:10053, Zipkin API on 127.0.0.9:9411; where installed, the trace UI on 127.0.0.16:9411 and
 Prometheus on 127.0.0.90:9090), prints the URLs and the lab's memory, and runs until Ctrl-C or
-\`faultline down\`, which also delete the lab's queue from the broker. Apps run from their bundles.
+\`faultline down\`. Apps run from their bundles.
+
+The store's broker is the lab's own: a private rabbitmq-server node (pod rabbitmq-0) on 127.0.0.72:5672, or
+another free port there when 5672 is taken, with its data in .lab/rabbitmq and its /metrics
+(rabbitmq_prometheus) on 127.0.0.72:15692; it stops with the lab. When rabbitmq-server is missing, root
+with apt gets Debian's package installed once; anyone else is told the install command (exit 2).
 
   --build          build every app's bundle first (what \`npm start\` does); without it, an unbuilt app is left out
   --no-ui          leave out the trace UI (zipkin-server's Lens, a JVM of about 170 MB) on small machines
-  --rabbitmq-url   broker for order-service (default $RABBITMQ_URL or amqp://guest:guest@127.0.0.1:5672); checked
-                   (reachable, credentials) before any pod starts`;
+  --rabbitmq-url   an external broker for order-service instead of the lab's own (default $RABBITMQ_URL when set);
+                   checked (reachable, credentials) before any pod starts; the lab's queue is deleted from it on stop`;
 
 /** Pods the local target adds to a lab's own: the cluster DNS, the upstream DNS, its public-DNS stand-in, anotherapp. */
 const EXTRA_LAB_PODS = 4;
@@ -58,26 +63,35 @@ export async function up(args: ParsedArgs): Promise<number> {
   checkFlags(args, ['rabbitmq-url', 'build', 'no-ui']);
   const running = readState();
   if (running && isAlive(running.pid)) throw new Error(`a lab is already running (pid ${running.pid}); stop it with \`npx faultline down\``);
-  const rabbitmqUrl = brokerUrlOf(args);
+  const externalUrl = externalBrokerUrl(args);
   if (args.flags.build) buildLab();
   const started = Date.now();
   const queueName = `orders-lab-${randomBytes(3).toString('hex')}`;
-  const { lab, missing } = fullLab({ rabbitmqUrl, queueName });
-  if (lab.deployments.length === 0) throw new Error('the lab is not built: `npm start` builds and starts it (or build with `node e2e/bin/build-lab.mjs`, then `npx faultline up`)');
-  const podCount = lab.deployments.reduce((sum, d) => sum + (d.replicas ?? 1), 0) + EXTRA_LAB_PODS;
-  const loopback = await checkLoopback(labAddresses(0, podCount, lab.services.length));
+  // Which demos run, before any broker: the store's broker URL is filled in once its broker runs.
+  const planned = fullLab({ rabbitmqUrl: externalUrl ?? '', queueName });
+  if (planned.lab.deployments.length === 0) throw new Error('the lab is not built: `npm start` builds and starts it (or build with `node e2e/bin/build-lab.mjs`, then `npx faultline up`)');
+  const podCount = planned.lab.deployments.reduce((sum, d) => sum + (d.replicas ?? 1), 0) + EXTRA_LAB_PODS;
+  const loopback = await checkLoopback(labAddresses(0, podCount, planned.lab.services.length));
   if (!loopback.ok) throw new Error(loopback.message);
-  const store = lab.deployments.some((d) => d.app === 'order-service');
-  if (store) await checkBroker(rabbitmqUrl);
-  if (missing.length) process.stdout.write(`not built, left out: ${missing.join(', ')} (build with: node e2e/bin/build-lab.mjs)\n`);
-  const target = new LocalTarget({ block: 0, restartBackoffMs: 1000, traceUi: !args.flags['no-ui'] });
+  const store = planned.lab.deployments.some((d) => d.app === 'order-service');
+  if (planned.missing.length) process.stdout.write(`not built, left out: ${planned.missing.join(', ')} (build with: node e2e/bin/build-lab.mjs)\n`);
+  const say = (line: string) => void process.stdout.write(`${line}\n`);
+  if (store && !externalUrl) say('starting the lab\'s broker (rabbitmq-server)...');
+  const broker: LabBroker | undefined = store ? await startLabBroker({ externalUrl, dir: path.join(path.dirname(STATE_FILE), 'rabbitmq'), say }) : undefined;
+  const { lab } = broker ? fullLab({ rabbitmqUrl: broker.url, queueName }) : planned;
+  const target = new LocalTarget({ block: 0, restartBackoffMs: 1000, traceUi: !args.flags['no-ui'], broker: broker?.node });
+  /** The queue goes with the lab's own broker; on an external one it is deleted. */
+  const release = async (report: (line: string) => void) => {
+    if (broker && !broker.node) await deleteQueue(queueName, broker.url).catch((error: Error) => report(`could not delete the queue ${queueName}: ${error.message}`));
+    await broker?.stop();
+  };
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: stopping the lab...\n`);
     await target.stop();
-    if (store) await deleteQueue(queueName, rabbitmqUrl).catch((error: Error) => process.stdout.write(`could not delete the queue ${queueName}: ${error.message}\n`));
+    await release(say);
     removeState();
     process.stdout.write('lab stopped\n');
     process.exit(0);
@@ -89,7 +103,7 @@ export async function up(args: ParsedArgs): Promise<number> {
     await target.start(lab);
   } catch (error) {
     removeState();
-    if (store) await deleteQueue(queueName, rabbitmqUrl).catch(() => undefined);
+    await release(() => undefined);
     throw error;
   }
   const readyMs = Date.now() - started;
@@ -115,7 +129,7 @@ export async function up(args: ParsedArgs): Promise<number> {
     ...(prometheusUrl ? [`Prometheus:   ${prometheusUrl}/targets (job faultline-pods, every pod)`] : []),
     ...target.observability.skipped.map((line) => `Left out:     ${line}`),
     `Cluster DNS:  ${target.addressPlan.clusterDnsIp}:10053 (dig @${target.addressPlan.clusterDnsIp} -p 10053 product-service.default.svc.cluster.local)`,
-    ...(store ? [`Broker:       ${new URL(rabbitmqUrl).host}, queue ${queueName} (deleted when the lab stops)`] : []),
+    ...(broker ? [`Broker:       ${broker.describe()}, queue ${queueName}${broker.node ? '' : ' (deleted when the lab stops)'}`] : []),
     `Admin token:  ${target.adminToken} (or use \`npx faultline fault get <deployment>\`)`,
     `Memory (RSS): ${mb(memory.totalBytes)} for the whole lab`,
     '',

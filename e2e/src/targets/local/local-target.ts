@@ -32,6 +32,7 @@ import { AddressPlan, freeAddressPlan, ZIPKIN_PORT } from './net';
 import { killOnExit } from './kill-on-exit';
 import { isBuilt } from './paths';
 import { Pod } from './pod';
+import type { RabbitmqNode } from './rabbitmq-node';
 import { requestLikePod } from './pod-dns';
 import { podEnv } from './pod-env';
 import type { ScrapedPod } from './prometheus';
@@ -46,7 +47,12 @@ export interface LocalTargetOptions extends ObservabilityOptions {
   dns?: boolean;
   /** How the kube-dns Service address is translated (see dns-service.ts). Default kube-proxy. */
   dnsServiceMode?: DnsServiceMode;
+  /** The lab's own broker when the command started one: listed, scraped and measured as the lab's rabbitmq-0 pod. */
+  broker?: RabbitmqNode;
 }
+
+/** The broker's pod name and app label, as the chart's StatefulSet names them. */
+export const BROKER_POD = { name: 'rabbitmq-0', app: 'rabbitmq' } as const;
 
 interface Deployment {
   spec: DeploymentSpec;
@@ -155,9 +161,13 @@ export class LocalTarget implements Target {
 
   /** Every pod as Prometheus' pod discovery would list it (app label = Deployment, version from VERSION). */
   private scrapedPods(): ScrapedPod[] {
-    return [...this.deployments.values()].flatMap(({ spec, pods }) =>
-      pods.map((pod) => ({ name: pod.name, app: spec.name, ip: pod.ip, port: spec.port, namespace: this.namespace, version: spec.env?.VERSION })),
-    );
+    const broker = this.options.broker;
+    return [
+      ...[...this.deployments.values()].flatMap(({ spec, pods }) =>
+        pods.map((pod) => ({ name: pod.name, app: spec.name, ip: pod.ip, port: spec.port, namespace: this.namespace, version: spec.env?.VERSION })),
+      ),
+      ...(broker ? [{ ...BROKER_POD, ip: broker.host, port: broker.metricsPort, namespace: this.namespace }] : []),
+    ];
   }
 
   /** A pod's environment: the lab's settings, then its Deployment's (see pod-env.ts). */
@@ -259,8 +269,14 @@ export class LocalTarget implements Target {
   }
 
   async pods(deployment?: string): Promise<PodInfo[]> {
+    const broker = this.options.broker;
+    if (deployment === BROKER_POD.app && broker) return [this.brokerPod(broker)];
     const deployments = deployment ? [this.deployment(deployment)] : [...this.deployments.values()];
-    return deployments.flatMap((d) => d.pods.map((pod) => pod.info()));
+    return [...deployments.flatMap((d) => d.pods.map((pod) => pod.info())), ...(!deployment && broker ? [this.brokerPod(broker)] : [])];
+  }
+
+  private brokerPod(broker: RabbitmqNode): PodInfo {
+    return { name: BROKER_POD.name, deployment: BROKER_POD.app, ip: broker.host, port: broker.port, pid: broker.pid, restarts: 0, running: broker.running };
   }
 
   async setServicePorts(service: string, ports: { port?: number; targetPort?: number }): Promise<void> {
@@ -338,6 +354,7 @@ export class LocalTarget implements Target {
     for (const deployment of this.deployments.values()) {
       for (const pod of deployment.pods) if (pod.supervised.pid) byPod[pod.name] = rssBytes(pod.supervised.pid);
     }
+    if (this.options.broker) byPod[`${BROKER_POD.name} (rabbitmq-server)`] = this.options.broker.rssBytes();
     return memoryOf({ ...byPod, ...this.observability.memory() });
   }
 
