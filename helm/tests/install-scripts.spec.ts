@@ -1,7 +1,7 @@
 /**
  * A clean `npm ci` runs no dependency install script and warns about none: every package with one is named in
- * package.json's `allowScripts`. None is needed: esbuild finds its binary through its platform package, nx's
- * and protobufjs's postinstall steps are optional checks, ssh2 and cpu-features only speed up Docker over SSH.
+ * package.json's `allowScripts`. None is needed: esbuild finds its binary through its platform package, and nx's
+ * postinstall step is an optional check.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -9,7 +9,6 @@ import { requireTool, skipWithout } from '@faultline/test-support';
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CHART = path.join(ROOT, 'helm', 'faultline');
 export const SCENARIOS_DIR = path.join(CHART, 'scenarios');
-export const HELM = path.join(ROOT, 'node_modules', '.bin', 'helm');
 
 export function repoPath(...parts: string[]): string {
   return path.join(ROOT, ...parts);

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { diffRenders } from './diff';
-import { envOf, render } from './render';
+import { envOf, HELM_SKIP, lazyRender, render } from './render';
 import { repoPath, SCENARIO_IDS, scenarioFiles, SCENARIOS_DIR } from './repo';
 
 const KIND_VALUES = repoPath('kind', 'values.yaml');
-const base = render([KIND_VALUES]);
+const base = lazyRender([KIND_VALUES]);
 const withScenario = (id: string, sets: string[] = []) => render([KIND_VALUES, path.join(SCENARIOS_DIR, `${id}.yaml`)], sets);
 const env = (r: ReturnType<typeof render>, deployment: string) => envOf(r.get('Deployment', deployment).spec.template.spec.containers[0]);
 
@@ -47,14 +47,16 @@ describe('scenario values files', () => {
     }
   });
 
-  for (const id of SCENARIO_IDS) {
-    it(`${id}: changes exactly what its break needs`, () => {
-      assert.deepEqual(diffRenders(base, withScenario(id)), EXPECTED[id]);
-    });
-  }
+  describe('each changes exactly what its break needs', { skip: HELM_SKIP }, () => {
+    for (const id of SCENARIO_IDS) {
+      it(id, () => {
+        assert.deepEqual(diffRenders(base, withScenario(id)), EXPECTED[id]);
+      });
+    }
+  });
 });
 
-describe('the breaks, as the cluster will see them', () => {
+describe('the breaks, as the cluster will see them', { skip: HELM_SKIP }, () => {
   it('tcp-wrong-target-port: only this file points the order-service Service at 3001, where no container listens', () => {
     const broken = withScenario('tcp-wrong-target-port');
     const service = broken.get('Service', 'order-service').spec.ports[0];

@@ -65,13 +65,13 @@ describe('cluster scripts', () => {
   }
 
   it('stop with one clear message per missing tool before doing anything', () => {
-    const env = { ...process.env, PATH: bareBin };
+    const env = { ...process.env, PATH: bareBin, FAULTLINE_TOOLS_BIN: bareBin };
     const create = run(repoPath('scripts/cluster/create-cluster.sh'), [], { env });
     assert.equal(create.status, 127);
     for (const tool of ['docker', 'kind', 'kubectl']) {
       assert.match(create.stderr, new RegExp(`^error: ${tool} is not installed or not on PATH; get it from https://`, 'm'));
     }
-    assert.doesNotMatch(create.stderr, /error: helm is not installed/, 'helm is found in node_modules/.bin');
+    assert.match(create.stderr, /^error: helm is not installed or not on PATH; get it from bash scripts\/dev\/install-helm\.sh /m);
     const load = run(repoPath('scripts/cluster/build-images.sh'), [], { env });
     assert.equal(load.status, 127);
     assert.match(load.stderr, /error: docker is not installed/);
@@ -79,6 +79,18 @@ describe('cluster scripts', () => {
     assert.equal(dns.status, 127);
     assert.match(dns.stderr, /error: kubectl is not installed/);
     assert.match(dns.stderr, /error: curl is not installed/);
+  });
+
+  it("use the pinned helm of the project's tool cache before one on PATH", () => {
+    const cache = mkdtempSync(path.join(tmpdir(), 'faultline-tools-'));
+    try {
+      writeFileSync(path.join(cache, 'helm'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      const script = `source "${repoPath('scripts/cluster/lib.sh')}"; helm_bin`;
+      const found = run('bash', ['-c', script], { env: { ...process.env, FAULTLINE_TOOLS_BIN: cache } });
+      assert.equal(found.stdout.trim(), path.join(cache, 'helm'), found.stderr);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it('refuse bad arguments with the usage', () => {

@@ -37,6 +37,16 @@ recipe_go_install() {
   GOBIN="${out}" go install -trimpath -ldflags '-s -w' "${source}"
 }
 
+# helm (go:helm.sh/helm/v3/cmd/helm@VERSION) -> OUT/helm: the build of scripts/dev/install-helm.sh, which reads its
+# version from this table's helm row, so the kit, the chart tests and scripts/cluster run one helm. Built once into
+# the project's tool cache (version- and Kubernetes-stamped as helm's Makefile does) and copied here.
+recipe_helm() {
+  local out="$3"
+  kit_go_env
+  bash "${REPO_ROOT}/scripts/dev/install-helm.sh"
+  cp "$(bash "${REPO_ROOT}/scripts/dev/install-helm.sh" --print-path)" "${out}/helm"
+}
+
 # go:MODULE@VERSION whose main package is the module root and whose go.mod has replace directives into the
 # module (go install refuses those): built from a copy of its source, as OUT/<component name>.
 recipe_go_module() {

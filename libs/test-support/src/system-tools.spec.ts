@@ -23,11 +23,22 @@ describe('system tools policy', () => {
     assert.equal(findTool('shellcheck', env), undefined);
   });
 
+  it("finds the tools scripts/dev/install-*.sh build (k6, helm) in the project's tool cache before PATH", () => {
+    const [cache, onPath] = [makeTempDir('faultline-tools-'), makeTempDir('faultline-path-')];
+    for (const dir of [cache, onPath]) {
+      writeFileSync(path.join(dir, 'helm'), '#!/bin/sh\nexit 0\n');
+      chmodSync(path.join(dir, 'helm'), 0o755);
+    }
+    assert.equal(findTool('helm', { PATH: onPath, FAULTLINE_TOOLS_BIN: cache }), path.join(cache, 'helm'));
+    assert.equal(findTool('helm', { PATH: onPath, FAULTLINE_TOOLS_BIN: bin }), path.join(onPath, 'helm'));
+  });
+
   it('skips with one line naming the missing tools and their install commands', () => {
     assert.equal(skipWithout('dig', env), false);
     assert.equal(skipWithout(['dig', 'shellcheck', 'promtool'], env),
       'skipped: shellcheck is not installed (install: apt-get install shellcheck); promtool is not installed (install: apt-get install prometheus)');
     assert.match(String(skipWithout('k6', { PATH: '', FAULTLINE_TOOLS_BIN: bin })), /k6 is not installed \(install: bash scripts\/dev\/install-k6\.sh\)/);
+    assert.equal(skipWithout('helm', { PATH: '', FAULTLINE_TOOLS_BIN: bin }), 'skipped: helm is not installed (install: bash scripts/dev/install-helm.sh)');
   });
 
   it('under CI never skips: requireTool fails the test with the same message', () => {

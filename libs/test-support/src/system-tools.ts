@@ -1,6 +1,6 @@
 /**
  * One policy for the system tools some tests need (a browser, promtool, dig, shellcheck, Docker, k6,
- * Java): on a developer's machine a test whose tool is absent is skipped with one line naming the tool
+ * Java, helm): on a developer's machine a test whose tool is absent is skipped with one line naming the tool
  * and its install command; with `CI` set (CI installs them all) the test runs and fails, saying which
  * tool is missing, so that CI never passes by skipping.
  *
@@ -10,7 +10,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export type SystemTool = 'chromium' | 'promtool' | 'dig' | 'shellcheck' | 'docker' | 'k6' | 'java';
+export type SystemTool = 'chromium' | 'promtool' | 'dig' | 'shellcheck' | 'docker' | 'k6' | 'java' | 'helm';
 
 type Env = Record<string, string | undefined>;
 
@@ -33,6 +33,7 @@ export const SYSTEM_TOOLS: Readonly<Record<SystemTool, ToolInfo>> = {
   docker: { candidates: () => ['docker'], install: 'apt-get install docker.io' },
   k6: { candidates: (env) => [path.join(toolsBin(env), 'k6'), 'k6'], install: 'bash scripts/dev/install-k6.sh' },
   java: { candidates: () => ['java'], install: 'apt-get install default-jre-headless' },
+  helm: { candidates: (env) => [path.join(toolsBin(env), 'helm'), 'helm'], install: 'bash scripts/dev/install-helm.sh' },
 };
 
 function isExecutableFile(file: string): boolean {
@@ -44,7 +45,7 @@ function isExecutableFile(file: string): boolean {
   }
 }
 
-/** A tool scripts/dev/install-*.sh builds (k6, ig): the project's tool cache first, then PATH; undefined when absent. */
+/** A tool scripts/dev/install-*.sh builds (k6, ig, helm): the project's tool cache first, then PATH; undefined when absent. */
 export function findCachedTool(name: string, env: Env = process.env): string | undefined {
   const onPath = (env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, name));
   return [path.join(toolsBin(env), name), ...onPath].find(isExecutableFile);

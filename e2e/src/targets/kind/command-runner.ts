@@ -4,9 +4,7 @@
  * stderr. Tests substitute a fake CommandRunner (no cluster can exist where they run).
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { WORKSPACE_ROOT } from '../local/paths';
+import { findCachedTool } from '@faultline/test-support';
 
 export type Tool = 'kubectl' | 'helm';
 
@@ -70,12 +68,9 @@ export async function runJson<T>(runner: CommandRunner, tool: Tool, args: readon
   }
 }
 
-/** helm on PATH, else the one `npm ci` installs (node_modules/.bin/helm), as scripts/cluster/lib.sh does. */
+/** The pinned helm of the project's tool cache (scripts/dev/install-helm.sh), else helm on PATH, as scripts/cluster/lib.sh does. */
 export function helmBinary(): string {
-  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  if (dirs.some((dir) => existsSync(path.join(dir, 'helm')))) return 'helm';
-  const local = path.join(WORKSPACE_ROOT, 'node_modules', '.bin', 'helm');
-  return existsSync(local) ? local : 'helm';
+  return findCachedTool('helm') ?? 'helm';
 }
 
 /** The real runner: child processes, killed by PID on timeout or stop(). */
