@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { CHART, CONTRACT_APPS, SCENARIOS_DIR, filesUnder, repoPath, scenarioFiles } from './repo';
 import { envOf, helm, HELM_SKIP, lazyRender, NAMESPACE, podTemplates, render, type Rendered } from './render';
 import { validateManifest } from './validate';
+import { readTracingConfig } from '@faultline/tracer';
 
 const KIND_VALUES = repoPath('kind', 'values.yaml');
 const VARIANTS: { name: string; files: string[] }[] = [
@@ -156,6 +157,25 @@ describe('the lab', { skip: HELM_SKIP }, () => {
       }
       assert.equal(env.FAULTS, undefined, `${app}: no faults by default`);
     }
+  });
+
+  it('exports OTLP when tracing.exporter=otlp: the endpoint the tracer reads, http/protobuf; refused without an endpoint', () => {
+    const endpoint = 'http://jaeger-collector.observability.svc.cluster.local:4318';
+    const otlp = render([], ['tracing.exporter=otlp', `tracing.otlpEndpoint=${endpoint}`]);
+    for (const app of CONTRACT_APPS) {
+      const env = envOf(otlp.get('Deployment', app).spec.template.spec.containers[0]);
+      assert.equal(env.OTEL_TRACES_EXPORTER, 'otlp', app);
+      assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, endpoint, app);
+      assert.equal(env.OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf', app);
+      // As the service's tracer reads its environment (libs/tracer): spans go to the receiver's /v1/traces.
+      const config = readTracingConfig(env);
+      assert.equal(config.exporter, 'otlp');
+      assert.equal(config.otlp.tracesEndpoint, `${endpoint}/v1/traces`);
+    }
+    const zipkin = envOf(defaults.get('Deployment', 'order-service').spec.template.spec.containers[0]);
+    assert.equal(zipkin.OTEL_EXPORTER_OTLP_ENDPOINT, undefined, 'no OTLP variables with the Zipkin exporter');
+    assert.throws(() => render([], ['tracing.exporter=otlp']), /otlpEndpoint/);
+    assert.throws(() => render([], ['tracing.exporter=otlp', 'tracing.otlpEndpoint=collector:4318']), /otlpEndpoint/);
   });
 
   it('wires the services to each other by their Service names and ports', () => {

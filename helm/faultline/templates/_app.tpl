@@ -91,6 +91,10 @@ spec:
             - { name: OTEL_SERVICE_NAME, value: {{ .name | quote }} }
             - { name: OTEL_TRACES_EXPORTER, value: {{ .root.Values.tracing.exporter | quote }} }
             - { name: OTEL_EXPORTER_ZIPKIN_ENDPOINT, value: {{ include "faultline.zipkinEndpoint" .root | quote }} }
+            {{- if eq .root.Values.tracing.exporter "otlp" }}
+            - { name: OTEL_EXPORTER_OTLP_ENDPOINT, value: {{ .root.Values.tracing.otlpEndpoint | quote }} }
+            - { name: OTEL_EXPORTER_OTLP_PROTOCOL, value: "http/protobuf" }
+            {{- end }}
             - { name: OTEL_PROPAGATORS, value: {{ .root.Values.tracing.propagators | quote }} }
             - { name: OTEL_TRACES_SAMPLER, value: {{ .root.Values.tracing.sampler | quote }} }
             - { name: OTEL_TRACES_SAMPLER_ARG, value: {{ .root.Values.tracing.samplerArg | quote }} }
