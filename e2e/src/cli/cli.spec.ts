@@ -200,7 +200,7 @@ describe("faultline up with the lab's own broker", () => {
       const broker = /Broker: +(amqp:\/\/\S+) \(the lab's own rabbitmq-server, pid (\d+); metrics (\S+)\), queue (orders-lab-[0-9a-f]+)$/m.exec(stdout);
       assert.ok(broker, stdout);
       const [, url, pid, metricsUrl, queue] = broker;
-      assert.match(stdout, /^ {2}rabbitmq-0 +http:\/\/127\.0\.0\.72:\d+ +pid \d+$/m, 'the broker is listed among the pods');
+      assert.match(stdout, /^ {2}rabbitmq-0 +amqp:\/\/127\.0\.0\.72:\d+ +pid \d+$/m, 'the broker is listed among the pods');
       const store = /(http:\/\/\S+\/) +the pet store/.exec(stdout)?.[1];
       assert.ok(store, stdout);
       const order = await fetch(`${store}api/orders`, {

@@ -16,6 +16,8 @@ export const LAB_BROKER_HOST = '127.0.0.72';
 
 export interface LabBroker {
   readonly url: string;
+  /** Resolves once the broker takes logins (an external one: at once, it was checked). */
+  readonly ready: Promise<void>;
   /** The private node when the command started one; undefined for an external broker. */
   readonly node?: RabbitmqNode;
   /** One line for a person: where it is and whose it is. */
@@ -38,18 +40,32 @@ function shown(url: string): string {
   return `${parsed.protocol}//${parsed.host}`;
 }
 
+/** The broker, ready: the external one checked, or the private node up and taking logins. */
 export async function startLabBroker(options: LabBrokerOptions): Promise<LabBroker> {
+  const broker = await launchLabBroker(options);
+  try {
+    await broker.ready;
+  } catch (error) {
+    await broker.stop();
+    throw error;
+  }
+  return broker;
+}
+
+/** The same, resolving as soon as the URL is known, with `ready` pending: a lab starts its other pods meanwhile. */
+export async function launchLabBroker(options: LabBrokerOptions): Promise<LabBroker> {
   const { externalUrl } = options;
   if (externalUrl) {
     await checkBroker(externalUrl);
-    return { url: externalUrl, describe: () => `${shown(externalUrl)} (external)`, stop: async () => undefined };
+    return { url: externalUrl, ready: Promise.resolve(), describe: () => `${shown(externalUrl)} (external)`, stop: async () => undefined };
   }
   const temp = options.dir ? undefined : mkdtempSync(path.join(tmpdir(), 'faultline-broker-'));
   const dir = options.dir ?? path.join(temp as string, 'rabbitmq');
   try {
-    const node = await RabbitmqNode.start({ host: LAB_BROKER_HOST, dir, anyPort: options.anyPort, say: options.say });
+    const node = await RabbitmqNode.launch({ host: LAB_BROKER_HOST, dir, anyPort: options.anyPort, say: options.say });
     return {
       url: node.url,
+      ready: node.ready,
       node,
       describe: () => `${node.url} (the lab's own rabbitmq-server, pid ${node.pid}; metrics ${node.metricsUrl})`,
       async stop() {

@@ -91,6 +91,8 @@ export async function runScenarioCommand(args: ParsedArgs): Promise<number> {
   const write = (text: string) => void process.stdout.write(text);
   const needsBroker = targetName === 'local' && scenarios.some((s) => s.targets.includes('local') && s.lab(defaultOptions(options)).deployments.some((d) => d.app === 'order-service'));
   if (needsBroker && !externalUrl && !json) write("starting the run's broker (rabbitmq-server)...\n");
+  // Ctrl-C: exit through process.exit, so that the exit hooks kill every lab's pods and the broker and remove its folder.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   const broker = needsBroker ? await startLabBroker({ externalUrl, anyPort: true, say: (line) => { if (!json) write(`${line}\n`); } }) : undefined;
   // On kind the URL reaches the release's broker (test-kind.sh forwards it); no broker is started for it.
   const rabbitmqUrl = broker?.url ?? externalUrl;

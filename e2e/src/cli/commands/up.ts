@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { deleteQueue } from '@faultline/test-support';
 import { fullLab } from '../../lab/full-lab';
-import { type LabBroker, startLabBroker } from '../../lab/lab-broker';
-import { LocalTarget } from '../../targets/local/local-target';
+import { type LabBroker, launchLabBroker } from '../../lab/lab-broker';
+import { BROKER_POD, LocalTarget } from '../../targets/local/local-target';
 import { checkLoopback, labAddresses } from '../../targets/local/loopback-check';
 import type { ServiceInfo } from '../../targets/target';
 import { WORKSPACE_ROOT } from '../../targets/local/paths';
@@ -76,8 +76,7 @@ export async function up(args: ParsedArgs): Promise<number> {
   const store = planned.lab.deployments.some((d) => d.app === 'order-service');
   if (planned.missing.length) process.stdout.write(`not built, left out: ${planned.missing.join(', ')} (build with: node e2e/bin/build-lab.mjs)\n`);
   const say = (line: string) => void process.stdout.write(`${line}\n`);
-  if (store && !externalUrl) say('starting the lab\'s broker (rabbitmq-server)...');
-  const broker: LabBroker | undefined = store ? await startLabBroker({ externalUrl, dir: path.join(path.dirname(STATE_FILE), 'rabbitmq'), say }) : undefined;
+  const broker: LabBroker | undefined = store ? await launchLabBroker({ externalUrl, dir: path.join(path.dirname(STATE_FILE), 'rabbitmq'), say }) : undefined;
   const { lab } = broker ? fullLab({ rabbitmqUrl: broker.url, queueName }) : planned;
   const target = new LocalTarget({ block: 0, restartBackoffMs: 1000, traceUi: !args.flags['no-ui'], broker: broker?.node });
   /** The queue goes with the lab's own broker; on an external one it is deleted. */
@@ -98,7 +97,7 @@ export async function up(args: ParsedArgs): Promise<number> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.stdout.write('starting the lab...\n');
+  process.stdout.write(broker?.node ? 'starting the lab and its broker (rabbitmq-server)...\n' : 'starting the lab...\n');
   try {
     await target.start(lab);
   } catch (error) {
@@ -122,7 +121,7 @@ export async function up(args: ParsedArgs): Promise<number> {
     ...services.map((s) => `  ${s.name.padEnd(16)} http://${s.clusterIp}:${s.port}  → ${s.readyEndpoints.join(', ')} :${s.targetPort}`),
     '',
     'Pods:',
-    ...pods.map((p) => `  ${p.name.padEnd(24)} http://${p.ip}:${p.port}  pid ${p.pid}`),
+    ...pods.map((p) => `  ${p.name.padEnd(24)} ${p.deployment === BROKER_POD.app ? 'amqp' : 'http'}://${p.ip}:${p.port}  pid ${p.pid}`),
     '',
     `Zipkin API:   ${zipkinUrl}/api/v2/traces`,
     ...(traceUiUrl ? [`Trace UI:     ${traceUiUrl} (zipkin-server's Lens; a trace: ${traceUiUrl}traces/<trace id>)`] : []),

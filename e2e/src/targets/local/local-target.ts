@@ -26,6 +26,7 @@ import { ServiceProxy, type TcpEvent } from './kube-proxy';
 import { type LabDns, startLabDns } from './lab-dns-parts';
 import { LocalClusterDns } from './local-cluster-dns';
 import { LogStore } from './log-store';
+import { localSources } from './local-sources';
 import { LabObservability, type ObservabilityOptions } from './observability';
 import { rssBytes } from './memory';
 import { AddressPlan, freeAddressPlan, ZIPKIN_PORT } from './net';
@@ -47,7 +48,10 @@ export interface LocalTargetOptions extends ObservabilityOptions {
   dns?: boolean;
   /** How the kube-dns Service address is translated (see dns-service.ts). Default kube-proxy. */
   dnsServiceMode?: DnsServiceMode;
-  /** The lab's own broker when the command started one: listed, scraped and measured as the lab's rabbitmq-0 pod. */
+  /**
+   * The lab's own broker when the command launched one: listed, scraped and measured as the lab's rabbitmq-0
+   * pod; the pods that use it (RABBITMQ_URL) start once it is ready, the others meanwhile.
+   */
   broker?: RabbitmqNode;
 }
 
@@ -62,6 +66,7 @@ interface Deployment {
 export class LocalTarget implements Target {
   readonly name = 'local' as const;
   readonly namespace = NAMESPACE;
+  readonly sources = localSources;
   readonly adminToken = randomBytes(16).toString('hex');
   readonly logStore = new LogStore();
   private plan!: AddressPlan;
@@ -138,7 +143,9 @@ export class LocalTarget implements Target {
         clusterDnsPods: () => this.deployments.get(CLUSTER_DNS_DEPLOYMENT)?.pods.map((pod) => pod.ip) ?? [],
       });
     }
-    await Promise.all(placed.map(({ spec, ips }) => this.startDeployment(spec, ips)));
+    // The broker's pod comes first (it may still be starting): the pods that use it start once it takes logins.
+    const broker = this.options.broker;
+    await Promise.all(placed.map(({ spec, ips }) => (broker && spec.env?.RABBITMQ_URL ? broker.ready.then(() => this.startDeployment(spec, ips)) : this.startDeployment(spec, ips))));
 
     for (const service of lab.services) {
       if (!this.deployments.has(service.selector)) throw new Error(`Service ${service.name}: no deployment ${service.selector}`);

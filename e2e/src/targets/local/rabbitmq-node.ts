@@ -121,6 +121,8 @@ async function stopChild(child: ChildProcess | undefined, graceMs: number): Prom
 export class RabbitmqNode {
   private releaseExitKill: (() => void) | undefined;
   private stopped: Promise<void> | undefined;
+  /** Resolves once the node accepts an AMQP login; rejects with a BrokerUnavailableError (nothing left running). */
+  readonly ready: Promise<void>;
 
   private constructor(
     readonly host: string,
@@ -134,15 +136,30 @@ export class RabbitmqNode {
     private readonly epmd: ChildProcess,
     private readonly server: ChildProcess,
     private readonly output: OutputTail,
+    serverScript: string,
+    readyTimeoutMs: number,
   ) {
     this.releaseExitKill = killOnExit(() => {
       for (const child of [server, epmd]) if (child.pid && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     });
+    this.ready = this.waitReady(serverScript, readyTimeoutMs);
+    // Whoever awaits `ready` gets the rejection; nobody awaiting it yet is no unhandled rejection.
+    this.ready.catch(() => undefined);
   }
 
   /** Starts the node and resolves once it accepts an AMQP login; throws a BrokerUnavailableError (nothing left running) otherwise. */
   static async start(options: RabbitmqNodeOptions): Promise<RabbitmqNode> {
+    const node = await RabbitmqNode.launch(options);
+    await node.ready;
+    return node;
+  }
+
+  /**
+   * Starts the node's processes and resolves at once, with its URL known and `ready` pending, so that a lab
+   * can start its other pods meanwhile; throws a BrokerUnavailableError when it cannot even be launched.
+   */
+  static async launch(options: RabbitmqNodeOptions): Promise<RabbitmqNode> {
     const say = options.say ?? (() => undefined);
     const serverScript = ensureRabbitmqServer(say);
     const { host, dir } = options;
@@ -196,40 +213,41 @@ export class RabbitmqNode {
     const epmd = spawnChild('epmd', ['-port', String(epmdPort), '-address', '127.0.0.1'], env, 'ignore');
     output.attach(epmd);
     const epmdFailed = new Promise<string>((resolve) => epmd.once('error', (error) => resolve(error.message)));
-    const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
-    const fail = async (reason: string, server?: ChildProcess): Promise<never> => {
-      await stopChild(server, 2_000);
-      await stopChild(epmd, 2_000);
-      const logs = [...output.lines(10), ...logFileTail(dir, 10)];
-      rmSync(dir, { recursive: true, force: true });
-      throw new BrokerUnavailableError(`the lab's broker (${serverScript}) did not start: ${reason}${logs.length ? `\nits last lines:\n  ${logs.join('\n  ')}` : ''}`);
-    };
     const epmdUp = await Promise.race([
       pollUntil(() => answers('127.0.0.1', epmdPort), { timeoutMs: 5_000, intervalMs: 50, what: `epmd on 127.0.0.1:${epmdPort}` }).then(() => undefined),
       epmdFailed,
     ]).catch((error: Error) => error.message);
-    if (epmdUp) return fail(`epmd: ${epmdUp}`);
+    if (epmdUp) {
+      await stopChild(epmd, 2_000);
+      const logs = output.lines(10);
+      rmSync(dir, { recursive: true, force: true });
+      throw new BrokerUnavailableError(`the lab's broker (${serverScript}) did not start: epmd: ${epmdUp}${logs.length ? `\nits last lines:\n  ${logs.join('\n  ')}` : ''}`);
+    }
     const server = spawnChild(serverScript, [], env, 'pipe');
     output.attach(server);
     const ctl = { rabbitmqctl: path.join(path.dirname(serverScript), 'rabbitmqctl'), nodeName, epmdPort, home: dir };
-    const node = new RabbitmqNode(host, port, metricsPort, user, password, dir, ctl, epmd, server, output);
+    return new RabbitmqNode(host, port, metricsPort, user, password, dir, ctl, epmd, server, output, serverScript, options.readyTimeoutMs ?? 60_000);
+  }
+
+  private async waitReady(serverScript: string, readyTimeoutMs: number): Promise<void> {
+    const { server } = this;
     try {
       await pollUntil(
         async () => {
           if (server.exitCode !== null || server.signalCode !== null) throw new Error(`rabbitmq-server exited (${server.exitCode ?? server.signalCode})`);
-          if (!(await answers(host, port))) return false;
-          return amqp.connect(node.url, { timeout: 2_000 }).then(
+          if (!(await answers(this.host, this.port))) return false;
+          return amqp.connect(this.url, { timeout: 2_000 }).then(
             (connection) => connection.close().then(() => true),
             () => false,
           );
         },
-        { timeoutMs: readyTimeoutMs, intervalMs: 200, what: `an AMQP login at ${host}:${port}` },
+        { timeoutMs: readyTimeoutMs, intervalMs: 200, what: `an AMQP login at ${this.host}:${this.port}` },
       );
     } catch (error) {
-      node.releaseExitKill?.();
-      return fail((error as Error).message, server);
+      const logs = [...this.output.lines(10), ...logFileTail(this.dir, 10)];
+      await this.stop(2_000);
+      throw new BrokerUnavailableError(`the lab's broker (${serverScript}) did not start: ${(error as Error).message}${logs.length ? `\nits last lines:\n  ${logs.join('\n  ')}` : ''}`);
     }
-    return node;
   }
 
   /** amqp://user:password@host:port of this node. */
