@@ -2,7 +2,7 @@
 // once with exit code 2, a broker problem before any lab starts, and `--json` gives one object a line.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -30,9 +30,9 @@ function startCli(args: string[], env: Record<string, string | undefined> = {}):
 }
 
 /** Runs the CLI with no lab state of the machine's own; killed (and failing) after `timeoutMs`. */
-async function faultline(args: string[], timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+async function faultline(args: string[], timeoutMs = 20_000, env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
-  const child = startCli(args);
+  const child = startCli(args, env);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -83,6 +83,17 @@ describe('faultline CLI: bad input and a bad broker stop it before any lab start
     assert.match(up.stderr, /refused user "[^"]+" \(ACCESS_REFUSED\): check the user and password/);
     assert.doesNotMatch(up.stderr, /not-the-password/);
     assert.doesNotMatch(up.stdout, /starting the lab/);
+  });
+
+  it("a lab's broker that cannot start: exit 2 with what it printed, before any pod starts", async () => {
+    // A start script that prints a line and exits at once, as a broken RabbitMQ install would.
+    const script = path.join(dir, 'broken-rabbitmq-server');
+    writeFileSync(script, '#!/bin/sh\necho "BOOT FAILED: this broker is broken on purpose"\nexit 1\n', { mode: 0o755 });
+    const up = await faultline(['up', '--no-ui'], 30_000, { RABBITMQ_URL: undefined, FAULTLINE_RABBITMQ_SERVER: script });
+    assert.equal(up.code, 2, up.stderr);
+    assert.match(up.stderr, /^faultline: the lab's broker \(\S+broken-rabbitmq-server\) did not start: rabbitmq-server exited \(1\)/);
+    assert.match(up.stderr, /BOOT FAILED: this broker is broken on purpose/, "the broker's last lines");
+    assert.doesNotMatch(up.stdout, /lab ready/);
   });
 
   it('--jobs above 1 on kind, or not a whole number, is a usage error', async () => {
