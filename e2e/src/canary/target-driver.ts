@@ -31,7 +31,7 @@ export function targetCanaryDriver(options: TargetCanaryOptions): CanaryAnalysis
   return {
     canary: options.canary,
     primary: options.primary,
-    namespace: 'default',
+    namespace: target.namespace,
     async setWeight(weight) {
       await ingress.setCanary(host, { weight });
     },

@@ -12,6 +12,7 @@ import { targetCanaryDriver } from '../canary/target-driver';
 import type { HttpResult } from '../evidence/http';
 import { serviceFor } from '../lab/labs';
 import type { DeploymentSpec, LabSpec } from '../lab/spec';
+import { CANARY_ANALYSIS_SOURCE } from '../targets/evidence-sources';
 import type { CanaryIngressSpec } from '../targets/ingress-control';
 import { expect, type Scenario, type ScenarioOptions, type StepContext } from './model';
 
@@ -61,9 +62,9 @@ function annotationsText(spec: CanaryIngressSpec): string {
   return `Ingress ${spec.name} (host ${spec.host}) → Service ${spec.service}\nIngress ${spec.name}-canary → Service ${spec.canaryService}\n  ${lines.join('\n  ')}`;
 }
 
-/** `kubectl describe canary`'s events, warnings for what halted or failed the analysis. */
+/** The analysis's events, worded as Flagger's; warnings for what halted or failed it. */
 function eventsText(result: CanaryAnalysisResult): string {
-  return result.events.map((e) => `${/^(Halt|Rolling back|Canary failed)/.test(e) ? 'Warning' : 'Normal '}  Synced  flagger  ${e}`).join('\n');
+  return result.events.map((e) => `${/^(Halt|Rolling back|Canary failed)/.test(e) ? 'Warning' : 'Normal '}  ${e}`).join('\n');
 }
 
 function checksText(result: CanaryAnalysisResult): string {
@@ -85,8 +86,8 @@ async function analyse(ctx: StepContext, settings: CanaryAnalysisSettings): Prom
     requestsPerInterval: REQUESTS_PER_INTERVAL,
   });
   const result = await runCanaryAnalysis(settings, driver);
-  ctx.evidence('kubectl describe canary retry-backend-v2 (events)', eventsText(result));
-  ctx.evidence('request-success-rate checks (canary /metrics http_requests_total)', checksText(result));
+  ctx.evidence(`${CANARY_ANALYSIS_SOURCE}: events of ${CANARY}`, eventsText(result));
+  ctx.evidence(`${CANARY_ANALYSIS_SOURCE}: request-success-rate checks (the canary pods' http_requests_total)`, checksText(result));
   return result;
 }
 
@@ -94,17 +95,17 @@ async function analyse(ctx: StepContext, settings: CanaryAnalysisSettings): Prom
 async function expectAllOn(ctx: StepContext, version: string): Promise<void> {
   const ingress = ingressOf(ctx.target);
   const spec = await ingress.get(CANARY_HOST);
-  ctx.evidence('canary Ingress annotations', spec ? annotationsText(spec) : 'none');
+  ctx.evidence(ingress.sources.ingress(CANARY_HOST), spec ? annotationsText(spec) : 'none');
   expect(spec?.canary.weight === 0, `the canary weight should be back to 0, it is ${spec?.canary.weight}`);
   const plain = await requestsThroughIngress(ingress, CANARY_HOST, PATH, CHECK_SAMPLE);
   const tester = await requestsThroughIngress(ingress, CANARY_HOST, PATH, AB_SAMPLE / 2, { tester: 'true' });
-  ctx.evidence(`${CHECK_SAMPLE} requests through the ingress`, formatTally(tallyAnswers(plain)));
-  ctx.evidence(`${AB_SAMPLE / 2} requests with tester: true`, formatTally(tallyAnswers(tester)));
+  ctx.evidence(`${ingress.sources.requests()}: ${CHECK_SAMPLE} requests`, formatTally(tallyAnswers(plain)));
+  ctx.evidence(`${ingress.sources.requests()}: ${AB_SAMPLE / 2} requests with header tester: true`, formatTally(tallyAnswers(tester)));
   const others = [...plain, ...tester].map(answeredBy).filter((who) => who !== version);
   expect(others.length === 0, `every request should answer "Version ${version}", ${others.length} did not (${[...new Set(others)].join(', ')})`);
   const primaryPods = new Set((await ctx.target.pods(PRIMARY)).map((p) => p.name));
   const servers = tallyServers([...plain, ...tester]);
-  ctx.evidence('answers by server id', formatTally(servers));
+  ctx.evidence(`${ingress.sources.requests()}: answers by server id`, formatTally(servers));
   const notPrimary = Object.keys(servers).filter((id) => !primaryPods.has(id));
   expect(notPrimary.length === 0, `every answer should come from a ${PRIMARY} pod (${[...primaryPods].join(', ')}), not from ${notPrimary.join(', ')}`);
 }
@@ -143,7 +144,9 @@ export function canarySplitScenario(variant: CanarySplitVariant = {}): Scenario 
           const ingress = ingressOf(ctx.target);
           await ingress.apply(INGRESS);
           ctx.state.canaryEnv = { VERSION: 'v2' };
-          ctx.evidence('kubectl get ingress', annotationsText(INGRESS));
+          const applied = await ingress.get(CANARY_HOST);
+          expect(applied, `no Ingress pair for ${CANARY_HOST} after applying it`);
+          ctx.evidence(ingress.sources.ingress(CANARY_HOST), annotationsText(applied));
           const probe = await requestsThroughIngress(ingress, CANARY_HOST, PATH, 1, { tester: 'true' });
           expect(answeredBy(probe[0]) === 'v2', `the ingress should reach v2 with tester: true, got ${answeredBy(probe[0])} ${probe[0].body}`);
         },
@@ -152,13 +155,14 @@ export function canarySplitScenario(variant: CanarySplitVariant = {}): Scenario 
         phase: 'symptom',
         title: `weight 10: ${SPLIT_SAMPLE} requests through the ingress, the v2 share is near 10%`,
         async run(ctx) {
-          const results = await requestsThroughIngress(ingressOf(ctx.target), CANARY_HOST, PATH, SPLIT_SAMPLE);
+          const ingress = ingressOf(ctx.target);
+          const results = await requestsThroughIngress(ingress, CANARY_HOST, PATH, SPLIT_SAMPLE);
           const counts = tallyAnswers(results);
-          ctx.evidence('answers by version', formatTally(counts));
+          ctx.evidence(`${ingress.sources.requests()}: answers by version`, formatTally(counts));
           const flagged = results.filter((r) => r.headers['x-canary'] !== undefined);
           if (flagged.length) {
             const agree = flagged.every((r) => (r.headers['x-canary'] === 'true') === (answeredBy(r) === 'v2'));
-            ctx.evidence('x-canary header', `${flagged.filter((r) => r.headers['x-canary'] === 'true').length} true; agrees with the body's version: ${agree}`);
+            ctx.evidence(`${ingress.sources.requests()}: x-canary header`, `${flagged.filter((r) => r.headers['x-canary'] === 'true').length} true; agrees with the body's version: ${agree}`);
             expect(agree, 'the x-canary header should name the backend that answered');
           }
           expect((counts.v1 ?? 0) + (counts.v2 ?? 0) === SPLIT_SAMPLE, `every request should be answered by v1 or v2: ${formatTally(counts)}`);
@@ -174,10 +178,10 @@ export function canarySplitScenario(variant: CanarySplitVariant = {}): Scenario 
           const ingress = ingressOf(ctx.target);
           const byHeader = await requestsThroughIngress(ingress, CANARY_HOST, PATH, AB_SAMPLE, { tester: 'true' });
           const byCookie = await requestsThroughIngress(ingress, CANARY_HOST, PATH, AB_SAMPLE, { cookie: 'tester=always' });
-          ctx.evidence(`curl -H 'tester: true' ×${AB_SAMPLE}`, formatTally(tallyAnswers(byHeader)));
-          ctx.evidence(`curl -b 'tester=always' ×${AB_SAMPLE}`, formatTally(tallyAnswers(byCookie)));
+          ctx.evidence(`${ingress.sources.requests()}: header tester: true ×${AB_SAMPLE}`, formatTally(tallyAnswers(byHeader)));
+          ctx.evidence(`${ingress.sources.requests()}: cookie tester=always ×${AB_SAMPLE}`, formatTally(tallyAnswers(byCookie)));
           const optedOut = await requestsThroughIngress(ingress, CANARY_HOST, PATH, AB_SAMPLE / 2, { cookie: 'tester=never' });
-          ctx.evidence(`curl -b 'tester=never' ×${AB_SAMPLE / 2}`, formatTally(tallyAnswers(optedOut)));
+          ctx.evidence(`${ingress.sources.requests()}: cookie tester=never ×${AB_SAMPLE / 2}`, formatTally(tallyAnswers(optedOut)));
           expect(byHeader.every((r) => answeredBy(r) === 'v2'), `tester: true should always reach v2: ${formatTally(tallyAnswers(byHeader))}`);
           expect(byCookie.every((r) => answeredBy(r) === 'v2'), `tester=always should always reach v2: ${formatTally(tallyAnswers(byCookie))}`);
           expect(optedOut.every((r) => answeredBy(r) === 'v1'), `tester=never should never reach v2: ${formatTally(tallyAnswers(optedOut))}`);

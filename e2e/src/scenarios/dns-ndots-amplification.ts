@@ -39,7 +39,7 @@ async function orderAndCountQueries(target: Target, evidence: StepContext['evide
     evidence('harness HTTP', `POST /api/orders (product 11) → ${shown(placed)}`);
     expect(placed.status === 201, `the order should be taken: ${shown(placed)}`);
     const queries = await queriesFor(target, 'cluster', EXTERNAL_HOST, since);
-    evidence(`cluster DNS query log (GET /queries), the seed's filter '${filter}'`, `${queries.length} A queries:\n${formatQueries(queries)}`);
+    evidence(`${target.sources.dnsQueries('cluster')}, the seed's filter '${filter}'`, `${queries.length} A queries:\n${formatQueries(queries)}`);
     return queries;
   } finally {
     await recordDnsTrace(trace, [filter], evidence);
@@ -86,7 +86,7 @@ export const dnsNdotsAmplification: Scenario = {
       async run({ target, evidence }) {
         const url = `http://${EXTERNAL_HOST}.:${EXTERNAL_PORT}`;
         await target.setEnv('order-service', { EXTERNAL_SERVER_URL: url });
-        evidence('kubectl rollout restart deployment order-service', `EXTERNAL_SERVER_URL=${url}`);
+        evidence(target.sources.setEnv('order-service'), `EXTERNAL_SERVER_URL=${url}`);
       },
     },
     {

@@ -35,7 +35,7 @@ export const dnsUpstreamFailure: Scenario = {
         evidence('harness HTTP', `POST /api/orders (product 11) → ${shown(placed)}`);
         expect(placed.status === 201, `the order should be taken while DNS works: ${shown(placed)}`);
         const call = await target.waitForLog('external-server', (l) => l.json?.msg !== undefined && l.text.includes(EXTERNAL_HOST), { since, what: 'external-server logging the call' });
-        evidence('kubectl logs -l app=external-server', call.text);
+        evidence(target.sources.logs('external-server'), call.text);
       },
     },
     {
@@ -59,13 +59,13 @@ export const dnsUpstreamFailure: Scenario = {
           evidence('harness HTTP', `POST /api/orders (product 11) → ${shown(placed)}`);
           expect(placed.status !== undefined && placed.status >= 500, `the order should fail while the upstream DNS is broken: ${shown(placed)}`);
           const line = await target.waitForLog('order-service', (l) => l.text.includes('EAI_AGAIN'), { since, what: 'an order-service log line naming EAI_AGAIN' });
-          evidence('kubectl logs -l app=order-service', line.text);
+          evidence(target.sources.logs('order-service'), line.text);
           const { span } = await waitForSpan(target, (s) => serviceIs(s, 'order-service') && spanText(s).includes('EAI_AGAIN'), { since, what: 'an order-service span naming EAI_AGAIN' });
           evidence('trace (span)', spanErrorSummary(span));
 
           const cluster = await queriesFor(target, 'cluster', EXTERNAL_HOST, since);
           const failed = cluster.filter((q) => q.name.toLowerCase() === `${EXTERNAL_HOST}.` && q.rcode === 'SERVFAIL');
-          evidence('cluster DNS query log (GET /queries): order-service ↔ cluster DNS', formatQueries(cluster));
+          evidence(`${target.sources.dnsQueries('cluster')}: order-service ↔ cluster DNS`, formatQueries(cluster));
           expect(failed.length > 0, `the cluster DNS should answer SERVFAIL (ServerFailure) for ${EXTERNAL_HOST}.`);
           upstreamAddress = (failed.find((q) => q.forwarded_to)?.forwarded_to ?? '').replace(/:\d+$/, '');
           if (target.name === 'local') {
@@ -73,7 +73,7 @@ export const dnsUpstreamFailure: Scenario = {
             expect(failed.every((q) => q.src.startsWith(`${orderPod.ip}:`)), `the cluster DNS should name the order-service pod (${orderPod.ip}) as the client`);
           }
           const upstream = await queriesFor(target, 'upstream', EXTERNAL_HOST, since);
-          evidence('upstream DNS query log (GET /queries): cluster DNS ↔ upstream DNS', formatQueries(upstream));
+          evidence(`${target.sources.dnsQueries('upstream')}: cluster DNS ↔ upstream DNS`, formatQueries(upstream));
           expect(upstream.length > 0 && upstream.every((q) => q.qr === 'Q' && q.rcode === null), 'the upstream should have received the queries and sent no reply');
 
           const plain = await placeOrder(target, PLAIN_PRODUCT);
@@ -89,7 +89,7 @@ export const dnsUpstreamFailure: Scenario = {
               },
               { timeoutMs: 10_000, intervalMs: 250, what: `anotherapp's ${ANOTHERAPP_HOST} lookups at the upstream DNS` },
             );
-            evidence(`upstream DNS query log: anotherapp's ${ANOTHERAPP_HOST} lookups during the break`, formatQueries(healthy, 3));
+            evidence(`${target.sources.dnsQueries('upstream')}: anotherapp's ${ANOTHERAPP_HOST} lookups during the break`, formatQueries(healthy, 3));
             expect(healthy.length > 0 && healthy.every((q) => q.rcode === 'NOERROR'), `the upstream should still answer ${ANOTHERAPP_HOST} while ${EXTERNAL_HOST} is broken`);
           }
         } finally {
@@ -120,7 +120,7 @@ export const dnsUpstreamFailure: Scenario = {
         );
         evidence('harness HTTP', `POST /api/orders (product 11) → ${shown(placed)}`);
         const call = await target.waitForLog('external-server', (l) => l.text.includes(EXTERNAL_HOST), { since, what: 'external-server logging the call' });
-        evidence('kubectl logs -l app=external-server', call.text);
+        evidence(target.sources.logs('external-server'), call.text);
       },
     },
   ],

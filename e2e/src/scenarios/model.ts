@@ -43,6 +43,11 @@ export interface StepContext {
 export interface Step {
   phase: Phase;
   title: string;
+  /**
+   * Targets this step can run on (all the scenario's when omitted). On another one it must be reported as
+   * not run there, never as passed; `run` throws StepNotRunError if it is called there anyway.
+   */
+  targets?: readonly TargetName[];
   run(ctx: StepContext): Promise<void>;
 }
 
@@ -68,6 +73,16 @@ export interface Scenario {
 }
 
 export class ScenarioAssertionError extends Error {}
+
+/** A step called on a target it cannot run on: it did nothing, so it must not pass. */
+export class StepNotRunError extends Error {
+  constructor(
+    readonly target: TargetName,
+    readonly reason: string,
+  ) {
+    super(`not run on the ${target} target: ${reason}`);
+  }
+}
 
 /** Throws a ScenarioAssertionError with `message` unless `condition` holds. */
 export function expect(condition: unknown, message: string): asserts condition {

@@ -44,7 +44,7 @@ export const retryFailRate: Scenario = {
         const busy = sumMetric(after, 'retry_backend_answers_total', { outcome: 'busy' }) - before;
         evidence(`retry-backend metrics, ${metricsSource(after)}`, `retry_backend_answers_total{outcome="busy"} +${busy}`);
         const line = await target.waitForLog('retry-client', (l) => l.json?.msg === 'backend call failed' && l.json?.status === 503, { what: 'a failed call in the client log' });
-        evidence('kubectl logs -l app=retry-client', line.text);
+        evidence(target.sources.logs('retry-client'), line.text);
         const share = failed / calls.length;
         expect(share >= 0.25 && share <= 0.75, `about half the calls should fail without retries, ${percent(failed, calls.length)} did`);
         expect(calls.every((c) => c.report?.attempts === 1), 'each call should make exactly one attempt');
@@ -55,7 +55,7 @@ export const retryFailRate: Scenario = {
       title: 'turn retries on: 5 attempts per call (rollout)',
       async run({ target, evidence }) {
         await target.setEnv('retry-client', { RETRIES_ENABLED: 'true', MAX_ATTEMPTS: '5' });
-        evidence('kubectl set env deployment/retry-client', 'RETRIES_ENABLED=true MAX_ATTEMPTS=5');
+        evidence(target.sources.setEnv('retry-client'), 'RETRIES_ENABLED=true MAX_ATTEMPTS=5');
       },
     },
     {

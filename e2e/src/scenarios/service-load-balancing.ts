@@ -26,8 +26,8 @@ export const serviceLoadBalancing: Scenario = {
       async run({ target, evidence }) {
         const service = await getService(target, 'retry-backend');
         const pods = await target.pods('retry-backend');
-        evidence('kubectl get svc', `retry-backend ClusterIP ${service.clusterIp} port ${service.port} → endpoints ${service.readyEndpoints.map((ip) => `${ip}:${service.targetPort}`).join(', ')}`);
-        evidence('kubectl get pods -o wide', pods.map((p) => `${p.name} ${p.ip}`).join('\n'));
+        evidence(target.sources.services(), `retry-backend ClusterIP ${service.clusterIp} port ${service.port} → endpoints ${service.readyEndpoints.map((ip) => `${ip}:${service.targetPort}`).join(', ')}`);
+        evidence(target.sources.pods('retry-backend'), pods.map((p) => `${p.name} ${p.ip}`).join('\n'));
         expect(pods.length === 3 && service.readyEndpoints.length === 3, 'three ready endpoints');
       },
     },
@@ -43,11 +43,11 @@ export const serviceLoadBalancing: Scenario = {
           const id = /server id (\S+)/.exec(result.body)?.[1] ?? result.body;
           served.set(id, (served.get(id) ?? 0) + 1);
         }
-        evidence('answers by server id', [...served].map(([id, n]) => `${id}: ${n}`).join('\n'));
+        evidence(`answers by server id: ${target.sources.podRequest('http://retry-backend:8080/?failRate=0')} ×${options.sampleSize}`, [...served].map(([id, n]) => `${id}: ${n}`).join('\n'));
         const service = await getService(target, 'retry-backend');
         const queries = await queriesFor(target, 'cluster', 'retry-backend', since);
         const answered = queries.find((q) => q.name.toLowerCase() === `${serviceFqdn('retry-backend', target.namespace)}.` && q.rcode === 'NOERROR');
-        evidence('cluster DNS /queries', formatQueries(queries, 3));
+        evidence(target.sources.dnsQueries('cluster'), formatQueries(queries, 3));
         expect(answered, `the cluster DNS should answer ${serviceFqdn('retry-backend', target.namespace)} (the first search domain)`);
         const answers = (answered.answers as string[] | undefined) ?? [];
         expect(answers.length === 0 || answers.some((a) => String(a).includes(service.clusterIp)), `the answer should be the ClusterIP ${service.clusterIp}, got ${answers.join(', ')}`);

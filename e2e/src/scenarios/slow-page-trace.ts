@@ -78,7 +78,7 @@ export const slowPageTrace: Scenario = {
 
         for (const deployment of ['front-end', 'business-logic']) {
           const line = await target.waitForLog(deployment, (l) => l.json?.trace_id === traceId, { what: `a ${deployment} log line with trace_id ${traceId}` });
-          evidence(`kubectl logs -l app=${deployment}`, line.text);
+          evidence(target.sources.logs(deployment), line.text);
         }
         const metrics = await target.scrapeMetrics('business-logic');
         const where = { route: '/slow-endpoint', method: 'GET', status_code: '200' };

@@ -13,7 +13,7 @@ import { serviceFor } from '../lab/labs';
 import { type DeploymentSpec, type LabSpec, serviceFqdn } from '../lab/spec';
 import type { ClusterDnsControl } from '../targets/cluster-dns-control';
 import type { Target } from '../targets/target';
-import { expect, type Scenario } from './model';
+import { expect, type Scenario, StepNotRunError } from './model';
 
 const AUTH_PROXY = 'auth-proxy';
 const AUTH_HOST = serviceFqdn('auth');
@@ -68,6 +68,9 @@ async function attempts(target: Target, count: number, intervalMs = 200): Promis
  */
 const localEvidence = (target: Target) => target.name === 'local';
 
+/** The label of test-ingress.sh's loop as the harness runs it. */
+const throughProxy = (target: Target, when: string) => `${target.sources.serviceRequests(AUTH_PROXY)}, test-ingress.sh's loop ${when}`;
+
 const statusLines = (results: readonly HttpResult[]) => results.map((r, i) => `Attempt: ${i + 1} Status Code: ${outcome(r)}`).join('\n');
 
 async function podIp(target: Target, deployment: string): Promise<string> {
@@ -117,15 +120,15 @@ export const staleDnsServer: Scenario = {
         await dns.setServiceMode('socket-lb');
         const since = Date.now();
         const results = await attempts(target, ATTEMPTS);
-        evidence('test-ingress.sh (before the CoreDNS restart)', statusLines(results));
+        evidence(throughProxy(target, 'before the cluster DNS restart'), statusLines(results));
         expect(results.every((r) => r.status === 200), `every request should be 200 before the restart:\n${statusLines(results)}`);
         const service = await dns.service();
-        evidence('kube-dns Service', `${service.address} (${service.mode}) → ${service.endpoints.join(', ')}`);
+        evidence(dns.sources.service(), `${service.address} (${service.mode}) → ${service.endpoints.join(', ')}`);
         if (!localEvidence(target)) return;
         state.socket = await resolverSocket(target);
         state.proxyIp = await podIp(target, AUTH_PROXY);
         const seen = await queriesFrom(dns, state.proxyIp as string, since);
-        evidence(`CoreDNS /queries from ${AUTH_PROXY} (resolver socket ${state.socket as string})`, showQueries(seen));
+        evidence(`${dns.sources.podQueries()}: from ${AUTH_PROXY} (resolver socket ${state.socket as string})`, showQueries(seen));
         expect(seen.some((r) => r.count > 0), `the DNS pods should have answered ${AUTH_PROXY}'s resolver`);
       },
     },
@@ -137,7 +140,7 @@ export const staleDnsServer: Scenario = {
         state.brokenAt = Date.now();
         const { before, after } = await dns.rolloutRestart();
         state.oldDnsIps = before;
-        evidence('kubectl get pods -l k8s-app=kube-dns -o wide', `before: ${before.join(', ')}\nafter:  ${after.join(', ')}`);
+        evidence(dns.sources.rolloutRestart(), `before: ${before.join(', ')}\nafter:  ${after.join(', ')}`);
       },
     },
     {
@@ -157,23 +160,23 @@ export const staleDnsServer: Scenario = {
           },
           { timeoutMs: 30_000, intervalMs: 200, what: 'three 500s in a row through auth-proxy after the restart' },
         ).catch(() => undefined);
-        evidence('test-ingress.sh (after the CoreDNS restart)', statusLines(results));
+        evidence(throughProxy(target, 'after the cluster DNS restart'), statusLines(results));
         expect(results.length <= 20 && results.slice(-3).every(failing), `requests should turn to 500 within 20 attempts:\n${statusLines(results)}`);
         const failed = results.at(-1);
-        evidence(`curl ${AUTH_PROXY}`, `${failed?.status} ${failed?.body}`);
+        evidence(`${throughProxy(target, 'after the cluster DNS restart')}: the last answer`, `${failed?.status} ${failed?.body}`);
         if (!localEvidence(target)) return;
 
         const line = await target.waitForLog(AUTH_PROXY, (l) => l.json?.msg === 'auth request failed' && l.json?.code === 'ETIMEDOUT', {
           since,
           what: `an ${AUTH_PROXY} log line naming the DNS timeout`,
         });
-        evidence(`kubectl logs -l app=${AUTH_PROXY}`, line.text);
+        evidence(target.sources.logs(AUTH_PROXY), line.text);
         expect(line.json?.resolver_socket === socket, `the failing queries should leave from the same resolver socket ${socket}: ${line.text}`);
 
         const service = await dns.service();
         const drops = (await dns.drops(since)).filter((d) => d.client === socket);
         evidence(
-          'cilium monitor --type drop',
+          dns.sources.drops(),
           drops
             .slice(0, 5)
             .map((d) => `xx drop (${d.reason}) ${d.client} -> ${d.endpoint} udp`)
@@ -183,10 +186,10 @@ export const staleDnsServer: Scenario = {
         expect(drops.length > 0 && drops.every((d) => oldIps.includes(d.endpoint.split(':')[0])), `${AUTH_PROXY}'s queries should be dropped on the way to an old CoreDNS address (${oldIps.join(', ')})`);
 
         const fresh = await target.podRequest(`http://echo:8080/`);
-        evidence('kubectl exec test-pod -- curl http://echo:8080/ (glibc: a new socket per lookup)', outcome(fresh));
+        evidence(`${target.sources.podRequest('http://echo:8080/')} (a new socket per lookup, as glibc's resolver)`, outcome(fresh));
         expect(fresh.status === 200, `a resolver that opens a new socket per lookup should reach the new CoreDNS pods: ${outcome(fresh)}`);
         const fromProxy = await queriesFrom(dns, state.proxyIp as string, since);
-        evidence(`new CoreDNS pods' /queries from ${AUTH_PROXY} since the restart`, showQueries(fromProxy));
+        evidence(`${dns.sources.podQueries()}: new pods, from ${AUTH_PROXY} since the restart`, showQueries(fromProxy));
         expect(fromProxy.every((r) => r.count === 0), `the new CoreDNS pods should have got nothing from ${AUTH_PROXY}'s resolver`);
       },
     },
@@ -197,9 +200,9 @@ export const staleDnsServer: Scenario = {
         const since = Date.now();
         state.fixedAt = since;
         const reloaded = await clusterDns(target).signalPods(AUTH_PROXY, 'SIGHUP');
-        if (!localEvidence(target)) return evidence('nginx -s reload', reloaded.join(', '));
+        if (!localEvidence(target)) return evidence(clusterDns(target).sources.signalPods(AUTH_PROXY, 'SIGHUP'), reloaded.join(', '));
         const line = await target.waitForLog(AUTH_PROXY, (l) => l.json?.msg === 'reloaded: resolver socket re-created', { since, what: `${AUTH_PROXY} reloading` });
-        evidence(`kubectl logs -l app=${AUTH_PROXY}`, line.text);
+        evidence(target.sources.logs(AUTH_PROXY), line.text);
       },
     },
     {
@@ -216,12 +219,12 @@ export const staleDnsServer: Scenario = {
           { timeoutMs: 5_000, intervalMs: 200, what: 'a 200 through auth-proxy after the reload' },
         );
         const results = [first, ...(await attempts(target, ATTEMPTS - 1))];
-        evidence('test-ingress.sh (after the nginx reload)', statusLines(results));
+        evidence(throughProxy(target, `after ${AUTH_PROXY}'s reload`), statusLines(results));
         expect(results.every((r) => r.status === 200), `every request should be 200 after the reload:\n${statusLines(results)}`);
         if (!localEvidence(target)) return;
         const socket = await resolverSocket(target, since);
         const seen = await queriesFrom(dns, state.proxyIp as string, since);
-        evidence(`new CoreDNS pods' /queries from ${AUTH_PROXY} (new resolver socket ${socket})`, showQueries(seen));
+        evidence(`${dns.sources.podQueries()}: new pods, from ${AUTH_PROXY} (new resolver socket ${socket})`, showQueries(seen));
         expect(socket !== state.socket && seen.some((r) => r.count > 0), 'the reloaded resolver should use a new socket that reaches the new CoreDNS pods');
         state.socket = socket;
       },
@@ -229,26 +232,27 @@ export const staleDnsServer: Scenario = {
     {
       phase: 'after',
       title: 'with kube-proxy (per-packet DNAT) the same restart does no harm, without a reload',
+      // A kind cluster's Service translation is fixed when the cluster is created, and this scenario needs
+      // the socket LB for its symptom: the comparison cannot switch to kube-proxy there.
+      targets: ['local'],
       async run({ target, state, evidence }) {
-        const dns = clusterDns(target);
-        if (target.name === 'kind') {
-          // The translation is chosen when a kind cluster is created: the comparison runs on another cluster.
-          evidence('kube-proxy comparison', 'not on this cluster: run the scenario again on a cluster from kind/cilium-kube-proxy-partial.yaml');
-          return;
+        if (target.name !== 'local') {
+          throw new StepNotRunError(target.name, 'the Service translation is fixed when the cluster is created (the symptom needs the socket LB; kind/cilium-kube-proxy-partial.yaml has kube-proxy)');
         }
+        const dns = clusterDns(target);
         await dns.setServiceMode('kube-proxy');
         const warm = await attempts(target, 3);
         expect(warm.every((r) => r.status === 200), `requests should be 200 in kube-proxy mode:\n${statusLines(warm)}`);
         const since = Date.now();
         const { before, after } = await dns.rolloutRestart();
-        evidence('kubectl -n kube-system rollout restart deployment coredns', `before: ${before.join(', ')}\nafter:  ${after.join(', ')}`);
+        evidence(dns.sources.rolloutRestart(), `before: ${before.join(', ')}\nafter:  ${after.join(', ')}`);
         // Long enough for the cached answer (valid=) to expire several times over.
         const results = await attempts(target, ATTEMPTS, Math.ceil((3 * RESOLVER_VALID_MS) / ATTEMPTS));
-        evidence('test-ingress.sh (kube-proxy, after the CoreDNS restart)', statusLines(results));
+        evidence(throughProxy(target, 'with per-packet Service translation, after the cluster DNS restart'), statusLines(results));
         expect(results.every((r) => r.status === 200), `every request should be 200 with kube-proxy:\n${statusLines(results)}`);
         const socket = await resolverSocket(target);
         const seen = await queriesFrom(dns, state.proxyIp as string, since);
-        evidence(`newest CoreDNS pods' /queries from ${AUTH_PROXY} (same resolver socket ${socket}, no reload)`, showQueries(seen));
+        evidence(`${dns.sources.podQueries()}: newest pods, from ${AUTH_PROXY} (same resolver socket ${socket}, no reload)`, showQueries(seen));
         expect(socket === state.socket, 'no reload happened: the resolver socket is the same');
         expect(seen.some((r) => r.count > 0), `the same socket's queries should reach the new CoreDNS pods with kube-proxy`);
         expect((await dns.drops(since)).length === 0, 'nothing should be dropped with kube-proxy');

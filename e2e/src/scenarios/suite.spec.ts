@@ -4,6 +4,7 @@
 // skipped with the reason; one whose apps exist must pass.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { localLabelMisnames } from '../evidence/source-names';
 import { LocalTarget } from '../targets/local/local-target';
 import { CATALOG } from './catalog';
 import { progressLine } from './report';
@@ -31,6 +32,9 @@ describe('scenario suite on the local target', () => {
       assert.ok(result.steps.some((s) => s.phase === 'symptom' && s.evidence.length > 0), 'the symptom came with evidence');
       const browserLabelled = result.steps.flatMap((s) => s.evidence).filter((e) => e.source === 'browser');
       assert.deepEqual(browserLabelled, [], "the harness's own HTTP requests are not labelled as a browser's");
+      // The local lab's stand-ins print under their own names; a real tool is named only on its own output.
+      const misnamed = result.steps.flatMap((s) => s.evidence).flatMap((e) => localLabelMisnames(e.source).map((tool) => `[${e.source}] names ${tool}`));
+      assert.deepEqual(misnamed, [], 'evidence from a stand-in is labelled with a real tool');
     });
   }
 });

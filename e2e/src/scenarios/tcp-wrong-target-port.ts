@@ -54,7 +54,7 @@ export const tcpWrongTargetPort: Scenario = {
         await target.setServicePorts('order-service', { targetPort: 3001 });
         const service = await getService(target, 'order-service');
         const pods = await target.pods('order-service');
-        evidence('kubectl get svc,pod', `Service order-service ${service.clusterIp}:${service.port} → targetPort ${service.targetPort}; pod ${pods[0].name} listens on ${pods[0].ip}:${pods[0].port}`);
+        evidence(`${target.sources.services()}; ${target.sources.pods('order-service')}`, `Service order-service ${service.clusterIp}:${service.port} → targetPort ${service.targetPort}; pod ${pods[0].name} listens on ${pods[0].ip}:${pods[0].port}`);
       },
     },
     {
@@ -87,7 +87,7 @@ export const tcpWrongTargetPort: Scenario = {
         }
 
         const line = await target.waitForLog('store-front', (l) => l.text.includes('ECONNREFUSED'), { since, what: 'a store-front log line with ECONNREFUSED' });
-        evidence('kubectl logs -l app=store-front', line.text);
+        evidence(target.sources.logs('store-front'), line.text);
         const { span, trace } = await waitForSpan(target, (s) => serviceIs(s, 'store-front') && spanText(s).includes('ECONNREFUSED'), {
           since,
           what: 'a store-front span carrying ECONNREFUSED',
@@ -95,7 +95,7 @@ export const tcpWrongTargetPort: Scenario = {
         evidence('trace (span)', spanErrorSummary(span));
         evidence('trace', formatTrace(trace));
         const received = await target.logs('order-service', { since, match: (l) => l.json?.msg === 'request' || l.json?.msg === 'request failed' });
-        evidence('kubectl logs -l app=order-service', `${received.length} requests received since that order`);
+        evidence(target.sources.logs('order-service'), `${received.length} requests received since that order`);
         expect(received.length === 0, `order-service should not have received any request, got ${received.length}: ${received.map((l) => l.text).join(' | ')}`);
       },
     },
@@ -105,7 +105,7 @@ export const tcpWrongTargetPort: Scenario = {
       async run({ target, evidence }) {
         await target.setServicePorts('order-service', { targetPort: 3000 });
         const service = await getService(target, 'order-service');
-        evidence('kubectl get svc', `Service order-service ${service.clusterIp}:${service.port} → targetPort ${service.targetPort}`);
+        evidence(target.sources.services(), `Service order-service ${service.clusterIp}:${service.port} → targetPort ${service.targetPort}`);
       },
     },
     {

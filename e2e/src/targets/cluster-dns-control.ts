@@ -11,6 +11,7 @@
  * Exposed on Target as the optional `clusterDns`; a target without it makes the scenario fail with a
  * clear "not supported by the <name> target".
  */
+import type { ClusterDnsSources } from './evidence-sources';
 import type { DnsQueryRecord } from './target';
 
 export type DnsServiceMode = 'kube-proxy' | 'socket-lb';
@@ -39,6 +40,8 @@ export interface DnsPodQueries {
 }
 
 export interface ClusterDnsControl {
+  /** Where each of the results below comes from (labels for evidence). */
+  readonly sources: ClusterDnsSources;
   service(): Promise<DnsServiceInfo>;
   /** Switches the Service translation; flows seen so far are forgotten (set it before the traffic). */
   setServiceMode(mode: DnsServiceMode): Promise<void>;

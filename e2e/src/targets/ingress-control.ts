@@ -4,6 +4,7 @@
  * same host routing to a canary Service by header, cookie or weight. A scenario applies the pair, reads
  * the canary annotations and edits them at run time, as `kubectl annotate` on the canary Ingress would.
  */
+import type { IngressSources } from './evidence-sources';
 
 /** The canary Ingress's annotations (`nginx.ingress.kubernetes.io/canary-*`). */
 export interface CanaryAnnotations {
@@ -34,6 +35,8 @@ export interface CanaryIngressSpec {
 export type CanaryAnnotationChanges = { weight?: number } & { [K in Exclude<keyof CanaryAnnotations, 'weight'>]?: string | undefined };
 
 export interface IngressControl {
+  /** Where get() and the requests through url() come from (labels for evidence). */
+  readonly sources: IngressSources;
   /** Creates or replaces the Ingress pair for `spec.host` (kubectl apply). */
   apply(spec: CanaryIngressSpec): Promise<void>;
   /** The Ingress pair for a host, as applied and edited so far. */

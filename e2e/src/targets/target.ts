@@ -6,6 +6,7 @@ import type { ZipkinSpan } from '@faultline/zipkin-receiver';
 import type { LabSpec } from '../lab/spec';
 import type { HttpResult, RequestOptions } from '../evidence/http';
 import type { ClusterDnsControl } from './cluster-dns-control';
+import type { EvidenceSources } from './evidence-sources';
 import type { IngressControl } from './ingress-control';
 import type { LogLine, LogPredicate } from './local/log-store';
 
@@ -64,6 +65,8 @@ export interface Target {
   readonly name: 'local' | 'kind';
   /** The namespace the lab's pods and Services live in: it is the first search domain of their resolv.conf. */
   readonly namespace: string;
+  /** The label of each kind of evidence this target returns: the real command it ran, or its stand-in's name. */
+  readonly sources: EvidenceSources;
   /** Brings the lab up: DNS, pods (ready), Services. */
   start(lab: LabSpec): Promise<void>;
   /** Tears everything down; safe to call more than once. */

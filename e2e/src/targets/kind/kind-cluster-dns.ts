@@ -17,6 +17,8 @@
 import type { ClusterDnsControl, DnsDrop, DnsPodQueries, DnsServiceInfo, DnsServiceMode } from '../cluster-dns-control';
 import { CommandError, type CommandRunner, commandLine, runJson } from './command-runner';
 import type { KubeList, KubePod, KubeService } from './kube-objects';
+import type { ClusterDnsSources } from '../evidence-sources';
+import { kindClusterDnsSources } from './kind-sources';
 import { COREDNS_SELECTOR, logsArgs, parseCorednsLog } from './log-lines';
 
 /** The lab Deployment the ingress-nginx controller plays on a cluster (seed 003's nginx with auth-url). */
@@ -59,8 +61,11 @@ export function serviceModeOf(cilium: CiliumConfig | undefined, kubeProxy: boole
 
 export class KindClusterDns implements ClusterDnsControl {
   private mode: DnsServiceMode | undefined;
+  readonly sources: ClusterDnsSources;
 
-  constructor(private readonly options: KindClusterDnsOptions) {}
+  constructor(private readonly options: KindClusterDnsOptions) {
+    this.sources = kindClusterDnsSources(options);
+  }
 
   private get ns(): string {
     return this.options.dnsNamespace ?? 'kube-system';

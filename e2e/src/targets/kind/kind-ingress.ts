@@ -10,11 +10,13 @@
  * - url: `kubectl port-forward svc/ingress-nginx-controller :80` in namespace ingress-nginx; requests pick
  *   the Ingress with their Host header.
  */
+import type { IngressSources } from '../evidence-sources';
 import type { CanaryAnnotationChanges, CanaryAnnotations, CanaryIngressSpec, IngressControl } from '../ingress-control';
 import { invalidAnnotations } from '../local/canary-rules';
 import { type CommandRunner, runJson } from './command-runner';
 import type { KubeList } from './kube-objects';
 import { PortForward } from './port-forward';
+import { kindIngressSources } from './kind-sources';
 
 const PREFIX = 'nginx.ingress.kubernetes.io/';
 const CANARY = `${PREFIX}canary`;
@@ -111,7 +113,11 @@ export class KindIngress implements IngressControl {
   private readonly canaryNames = new Map<string, string>();
   private readonly created = new Set<string>();
 
-  constructor(private readonly options: KindIngressOptions) {}
+  readonly sources: IngressSources;
+
+  constructor(private readonly options: KindIngressOptions) {
+    this.sources = kindIngressSources(options);
+  }
 
   private run(args: readonly string[], input?: string) {
     return this.options.runner.run('kubectl', this.options.kubectl(args, this.options.namespace), { input });

@@ -36,6 +36,8 @@ import { ChartDeployments } from './chart-deployments';
 import { PodForwards } from './pod-forwards';
 import { HelmRelease } from './helm-release';
 import { missingClusterParts } from './cluster-parts';
+import { kindSources } from './kind-sources';
+import type { EvidenceSources } from '../evidence-sources';
 
 export interface KindTargetOptions {
   runner?: CommandRunner;
@@ -64,6 +66,7 @@ export class KindTarget implements Target {
   readonly name = 'kind' as const;
   readonly namespace: string;
   readonly release: string;
+  readonly sources: EvidenceSources;
   private readonly runner: CommandRunner;
   private readonly helm: HelmRelease;
   private lab: LabSpec | undefined;
@@ -89,6 +92,15 @@ export class KindTarget implements Target {
     this.runner = options.runner ?? new ProcessCommandRunner();
     this.namespace = options.namespace ?? 'faultline';
     this.release = options.release ?? 'faultline';
+    this.sources = kindSources({
+      namespace: this.namespace,
+      release: this.release,
+      dnsNamespace: options.dnsNamespace,
+      controllerNamespace: options.ingressNamespace,
+      ingressHost: (service) => this.serviceHeaders(service)?.host,
+      selector: (deployment) => this.chart.selector(deployment),
+      resource: (deployment) => this.chart.resource(deployment),
+    });
     this.helm = new HelmRelease({
       runner: this.runner,
       release: this.release,

@@ -11,6 +11,7 @@ import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerRespon
 import type { AddressInfo } from 'node:net';
 import { CANARY_HEADER, type CanaryAnnotationChanges, type CanaryIngressSpec, type IngressControl } from '../ingress-control';
 import { type CanaryReason, decideCanary, invalidAnnotations } from './canary-rules';
+import { localIngressSources } from './local-sources';
 
 export interface LocalIngressOptions {
   /** The controller's own loopback address (read when the first Ingress is applied). */
@@ -53,6 +54,7 @@ function hostOf(req: IncomingMessage): string {
 }
 
 export class LocalIngressController implements IngressControl {
+  readonly sources = localIngressSources;
   private server: http.Server | undefined;
   private listening: Promise<void> | undefined;
   private readonly ingresses = new Map<string, CanaryIngressSpec>();

@@ -7,6 +7,7 @@ import { httpRequest } from '../../evidence/http';
 import type { ClusterDnsControl, DnsDrop, DnsPodQueries, DnsServiceInfo, DnsServiceMode } from '../cluster-dns-control';
 import type { DnsQueryRecord, PodInfo } from '../target';
 import type { DnsService } from './dns-service';
+import { localClusterDnsSources } from './local-sources';
 
 export interface LocalClusterDnsParts {
   service: () => DnsService | undefined;
@@ -18,6 +19,8 @@ export interface LocalClusterDnsParts {
 }
 
 export class LocalClusterDns implements ClusterDnsControl {
+  readonly sources = localClusterDnsSources;
+
   constructor(private readonly parts: LocalClusterDnsParts) {}
 
   private dnsService(): DnsService {
