@@ -8,7 +8,7 @@ import { pollUntil } from '@faultline/test-support';
 import { resilienceLab } from '../lab/labs';
 import type { Target } from '../targets/target';
 import { expect, type Scenario } from './model';
-import { call, type Call } from './resilience-requests';
+import { call, type Call, tally } from './resilience-requests';
 import { getService } from './services';
 
 const PER_TRY_TIMEOUT_MS = 1000;
@@ -19,31 +19,38 @@ const BREAKER_OPEN_MS = 1500;
  */
 const RESTART_BACKOFF_MS = 45_000;
 
-const line = (c: Call) => `${c.httpStatus ?? c.result.errorCode} ${c.report?.outcome ?? ''} in ${c.durationMs} ms`;
+/** A call in one line; a failed one says what answered (a real retry-backend says "Version …" or its JSON error). */
+const line = (c: Call) => {
+  const answered = c.report?.outcome === 'failed' ? ` (backend answered ${c.report.status}: ${JSON.stringify(String(c.report.body ?? '').slice(0, 80))})` : '';
+  return `${c.httpStatus ?? c.result.errorCode} ${c.report?.outcome ?? ''} in ${c.durationMs} ms${answered}`;
+};
 
 /**
  * Until retry-backend is back behind its Service and answers: a cluster's EndpointSlice can still show the
  * endpoint ready for a moment after its container restarted, before the new process listens.
  */
 async function backendServing(target: Target): Promise<void> {
-  // What was last seen, so that a timeout says whether the Service had no ready endpoint or calls failed.
+  // What was seen, so that a timeout says whether the Service had no ready endpoint or calls failed, and where.
   let last = 'nothing checked yet';
+  const probes: Call[] = [];
   try {
     await pollUntil(
       async () => {
-        const ready = (await getService(target, 'retry-backend')).readyEndpoints.length;
-        if (ready === 0) {
+        const endpoints = (await getService(target, 'retry-backend')).readyEndpoints;
+        if (endpoints.length === 0) {
           last = `no ready endpoint (restarts: ${await target.restarts('retry-backend')})`;
           return undefined;
         }
         const probe = await call(target, '?failRate=0');
-        last = `${ready} ready endpoint(s), GET /call?failRate=0 → ${line(probe)}`;
+        probes.push(probe);
+        last = `ready endpoints ${endpoints.join(', ')}, GET /call?failRate=0 → ${line(probe)}`;
         return probe.httpStatus === 200 ? true : undefined;
       },
       { timeoutMs: RESTART_BACKOFF_MS + 45_000, intervalMs: 250, what: 'retry-backend to be back behind its Service and answering' },
     );
   } catch (error) {
-    throw new Error(`${(error as Error).message}; last seen: ${last}`);
+    const pods = (await target.pods().catch(() => [])).map((p) => `${p.name} ${p.ip} ${p.running ? 'running' : 'not running'} restarts ${p.restarts}`);
+    throw new Error(`${(error as Error).message}; last seen: ${last}; all probes: ${tally(probes) || 'none'}; pods: ${pods.join('; ')}`);
   }
 }
 
@@ -66,13 +73,15 @@ export const crashCircuitBreaker: Scenario = {
       phase: 'break',
       title: 'a call with mode=crash: the backend aborts and exits',
       async run({ target, evidence }) {
+        const restartsBefore = await target.restarts('retry-backend');
         // failRate=100 fails 99 draws in 100 ("N > random 1..100"): a rare success is answered, and asked again.
         let crashed = await call(target, '?failRate=100&mode=crash');
         for (let tries = 1; crashed.httpStatus === 200 && tries < 5; tries += 1) crashed = await call(target, '?failRate=100&mode=crash');
         evidence('client', `GET /call?failRate=100&mode=crash → ${line(crashed)}`);
-        expect(crashed.httpStatus === 502, `a crashing backend should give the caller a 502: ${line(crashed)}`);
-        await pollUntil(async () => (await target.restarts('retry-backend')) >= 1, { timeoutMs: 10_000, what: 'the backend to restart after the crash' });
-        evidence('kubectl get pods', `retry-backend restarts: ${await target.restarts('retry-backend')}`);
+        // The connection aborted by the crash: outcome error (an HTTP answer would be "failed", from some other server).
+        expect(crashed.httpStatus === 502 && crashed.report?.outcome === 'error', `a crashing backend should give the caller a 502 with outcome error: ${line(crashed)}`);
+        await pollUntil(async () => (await target.restarts('retry-backend')) > restartsBefore, { timeoutMs: 10_000, what: 'the backend to restart after the crash' });
+        evidence(target.sources.pods('retry-backend'), `retry-backend restarts: ${restartsBefore} → ${await target.restarts('retry-backend')}`);
       },
     },
     {
@@ -88,12 +97,12 @@ export const crashCircuitBreaker: Scenario = {
         const firstFailed = calls.find((c) => c.httpStatus !== 200) ?? calls[0];
         expect(waited.length >= 1 && firstFailed.report?.outcome === 'timeout', `the first failed call should wait for its ${PER_TRY_TIMEOUT_MS} ms timeout: ${line(firstFailed)}`);
         const hang = await target.waitForLog('retry-backend', (l) => String(l.json?.msg ?? '').startsWith('hanging'), { what: 'the backend logging the hang' });
-        evidence('kubectl logs -l app=retry-backend', hang.text);
+        evidence(target.sources.logs('retry-backend'), hang.text);
         await pollUntil(async () => (await target.restarts('retry-backend')) > restartsBefore, {
           timeoutMs: options.hangSeconds * 1000 + RESTART_BACKOFF_MS,
           what: 'the hanging backend to exit and be restarted',
         });
-        evidence('kubectl get pods', `retry-backend restarts: ${restartsBefore} → ${await target.restarts('retry-backend')}`);
+        evidence(target.sources.pods('retry-backend'), `retry-backend restarts: ${restartsBefore} → ${await target.restarts('retry-backend')}`);
       },
     },
     {
@@ -103,7 +112,7 @@ export const crashCircuitBreaker: Scenario = {
         await backendServing(target);
         const env = { BREAKER_ENABLED: 'true', BREAKER_FAILURE_THRESHOLD: '2', BREAKER_OPEN_MS: String(BREAKER_OPEN_MS) };
         await target.setEnv('retry-client', env);
-        evidence('kubectl set env deployment/retry-client', Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' '));
+        evidence(target.sources.setEnv('retry-client'), Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' '));
       },
     },
     {

@@ -17,7 +17,8 @@ export function progressLine(event: RunEvent): string | undefined {
       const { step } = event;
       const lines = [`  ${MARK[step.status]} ${step.phase.padEnd(7)} ${step.title}${step.status === 'skipped' ? '' : `  (${seconds(step.durationMs)})`}`];
       for (const item of step.evidence) lines.push(...item.text.split('\n').map((text, i) => `         ${i === 0 ? `[${item.source}] ` : '  '}${text}`));
-      if (step.error) lines.push(...step.error.split('\n').map((text) => `         ✗ ${text}`));
+      // A skipped step's error is why it did not run, not a failure.
+      if (step.error) lines.push(...step.error.split('\n').map((text) => `         ${step.status === 'skipped' ? '—' : '✗'} ${text}`));
       return lines.join('\n');
     }
     case 'scenario-end':

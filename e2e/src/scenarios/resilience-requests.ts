@@ -7,6 +7,8 @@ export interface CallReport {
   status: number | null;
   attempts: number;
   latencyMs: number;
+  /** What the backend answered (a "failed" call: the answer that failed). */
+  body?: string | null;
 }
 
 export interface Call {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Target } from '../targets/target';
-import type { Scenario } from './model';
+import { type Scenario, StepNotRunError } from './model';
 import { runScenario, runScenarios } from './runner';
 
 function waitingScenario(id: string, wait: number | (() => Promise<void>), log: string[], typicalSeconds?: number): Scenario {
@@ -109,5 +109,49 @@ describe('runScenario: the lab\'s teardown', () => {
     const result = await runScenario(passing(), { targetName: 'local', createTarget: target });
     assert.equal(result.reason, 'lab: port 3000 in use');
     assert.deepEqual(result.steps.map((s) => `${s.title} ${s.status}`), ['start the lab failed', 'wait skipped', 'stop the lab failed']);
+  });
+  it('a step written for another target is skipped there with the reason, never passed, and never run', async () => {
+    let ran = false;
+    const scenario: Scenario = {
+      ...passing(),
+      targets: ['local', 'kind'],
+      steps: [
+        ...passing().steps,
+        {
+          phase: 'after',
+          title: 'local only',
+          targets: ['local'],
+          async run() {
+            ran = true;
+          },
+        },
+      ],
+    };
+    const result = await runScenario(scenario, { targetName: 'kind', createTarget: standInTarget });
+    assert.equal(ran, false);
+    assert.equal(result.status, 'passed', result.reason);
+    const step = result.steps.find((s) => s.title === 'local only');
+    assert.equal(step?.status, 'skipped');
+    assert.equal(step?.error, 'not run on the kind target: this step runs on the local target');
+  });
+
+  it('a step that throws StepNotRunError is skipped with its reason, not passed', async () => {
+    const scenario: Scenario = {
+      ...passing(),
+      steps: [
+        ...passing().steps,
+        {
+          phase: 'after',
+          title: 'cannot here',
+          async run() {
+            throw new StepNotRunError('local', 'no socket LB here');
+          },
+        },
+      ],
+    };
+    const result = await runScenario(scenario, { targetName: 'local', createTarget: standInTarget });
+    const step = result.steps.find((s) => s.title === 'cannot here');
+    assert.equal(step?.status, 'skipped');
+    assert.equal(step?.error, 'not run on the local target: no socket LB here');
   });
 });

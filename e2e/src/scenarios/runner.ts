@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Target } from '../targets/target';
-import type { Evidence, Phase, Scenario, ScenarioOptions, TargetName } from './model';
+import { type Evidence, type Phase, type Scenario, type ScenarioOptions, StepNotRunError, type TargetName } from './model';
 
 export type StepStatus = 'passed' | 'failed' | 'skipped';
 /** needs-target: not written for this target; not-run: this target's cluster lacks a part it needs. */
@@ -85,7 +85,9 @@ export async function runScenario(scenario: Scenario, run: RunOptions): Promise<
       await body(evidence);
       result = { phase, title, status: 'passed', durationMs: Date.now() - stepStarted, evidence };
     } catch (error) {
-      result = { phase, title, status: 'failed', durationMs: Date.now() - stepStarted, evidence, error: message(error) };
+      // A step that found it cannot run on this target did nothing: skipped, with the reason, never passed.
+      const status = error instanceof StepNotRunError ? 'skipped' : 'failed';
+      result = { phase, title, status, durationMs: Date.now() - stepStarted, evidence, error: message(error) };
     }
     steps.push(result);
     emit({ type: 'step-end', scenario, step: result });
@@ -119,8 +121,10 @@ export async function runScenario(scenario: Scenario, run: RunOptions): Promise<
     if (lab.status === 'failed') failure = `lab: ${lab.error}`;
     const state: Record<string, unknown> = {};
     for (const step of scenario.steps) {
-      if (failure || run.skipPhases?.includes(step.phase)) {
-        const skipped: StepResult = { phase: step.phase, title: step.title, status: 'skipped', durationMs: 0, evidence: [] };
+      const otherTarget = step.targets && !step.targets.includes(run.targetName);
+      if (failure || run.skipPhases?.includes(step.phase) || otherTarget) {
+        const reason = !failure && otherTarget ? { error: `not run on the ${run.targetName} target: this step runs on the ${step.targets?.join(' or ')} target` } : {};
+        const skipped: StepResult = { phase: step.phase, title: step.title, status: 'skipped', durationMs: 0, evidence: [], ...reason };
         steps.push(skipped);
         emit({ type: 'step-end', scenario, step: skipped });
         continue;
