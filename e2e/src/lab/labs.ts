@@ -41,7 +41,9 @@ export function storeLab(options: StoreOptions): LabSpec {
     port: 8080,
     env: { PRODUCT_SERVICE_URL: 'http://product-service:3002', ORDER_SERVICE_URL: 'http://order-service:3000' },
   };
-  const externalServer: DeploymentSpec = { name: 'external-server', app: 'external-server', port: EXTERNAL_PORT };
+  // The server outside the cluster names itself by its host on spans, as the store's calls name it: Zipkin's
+  // dependency graph then shows order-service → myexternalserver.com.
+  const externalServer: DeploymentSpec = { name: 'external-server', app: 'external-server', port: EXTERNAL_PORT, serviceName: EXTERNAL_HOST };
   return {
     deployments: [productService, orderService, storeFront, externalServer],
     services: [serviceFor(productService), serviceFor(orderService), serviceFor(storeFront)],

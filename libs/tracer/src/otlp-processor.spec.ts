@@ -66,6 +66,9 @@ describe('OTLP export (real process, http/protobuf receiver)', () => {
     assert.equal(work.parentSpanId, server.spanId);
     assert.equal(work.attributes['work.kind'], 'test');
     assert.ok(work.endTimeUnixNano > work.startTimeUnixNano);
+    // Nanoseconds from the anchored monotonic clock: no start on a whole millisecond, the child after its parent.
+    for (const span of [server, work]) assert.notEqual(span.startTimeUnixNano % 1_000_000n, 0n, `${span.name} starts on a whole millisecond`);
+    assert.ok(work.startTimeUnixNano >= server.startTimeUnixNano && work.endTimeUnixNano <= server.endTimeUnixNano);
     assert.equal(server.resource['service.name'], 'fixture');
     assert.equal(server.resource['service.version'], '9.9.9');
   });

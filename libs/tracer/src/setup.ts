@@ -15,10 +15,12 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { hostname } from 'node:os';
 import { B3Propagation } from './b3';
+import { AnchoredStartProcessor } from './clock';
 import type { DiagLevelName, PropagatorName, TracingConfig } from './config';
 import { PooledIdGenerator } from './id-generator';
 import { createSpanProcessor } from './span-processor';
 import { createLogger, diagLogger } from './logger';
+import { describeDelivery, describePublish, hostOfOrigin, httpPeerAttributes } from './peer';
 import { createSampler } from './sampler';
 import { traceIncomingRequests } from './server-spans';
 
@@ -89,7 +91,8 @@ export function startTracing(config: TracingConfig): TracingHandle {
     }),
     sampler: createSampler(config.sampler, config.samplerRatio),
     idGenerator: new PooledIdGenerator(),
-    spanProcessors: [createSpanProcessor(config)].filter((p) => p !== undefined),
+    // First: every later processor sees the span on the anchored monotonic clock (clock.ts).
+    spanProcessors: [new AnchoredStartProcessor(), createSpanProcessor(config)].filter((p) => p !== undefined),
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
@@ -98,10 +101,17 @@ export function startTracing(config: TracingConfig): TracingHandle {
   const unregister = registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
-      // Outgoing calls only: incoming requests get their SERVER span from server-spans.ts.
-      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
-      new UndiciInstrumentation(),
-      new AmqplibInstrumentation(),
+      // Outgoing calls only: incoming requests get their SERVER span from server-spans.ts. Each names its
+      // peer (peer.ts), so that Zipkin's dependency graph can draw what it called.
+      new HttpInstrumentation({
+        disableIncomingRequestInstrumentation: true,
+        startOutgoingSpanHook: (request) => httpPeerAttributes(request.hostname ?? request.host ?? undefined),
+      }),
+      new UndiciInstrumentation({ startSpanHook: (request) => httpPeerAttributes(hostOfOrigin(request.origin)) }),
+      new AmqplibInstrumentation({
+        publishHook: (span, info) => describePublish(span, info.exchange, info.routingKey),
+        consumeHook: (span, info) => describeDelivery(span, info.msg.fields.exchange, info.msg.fields.routingKey),
+      }),
     ],
   });
   const untraceIncoming = traceIncomingRequests(isUntraced);

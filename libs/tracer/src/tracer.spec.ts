@@ -97,6 +97,26 @@ describe('sidecar tracer (real process, real Zipkin export)', () => {
     assert.equal(spans.find((s) => s.kind === 'SERVER')?.parentId, PARENT);
   });
 
+  it('writes microsecond times (children after parents) and names the peer of client spans', async () => {
+    const traces = ['1212121212121212abababababababab', '3434343434343434cdcdcdcdcdcdcdcd'];
+    for (const [i, trace] of traces.entries()) {
+      await get(`/call?via=${i ? 'fetch' : 'http'}`, { 'X-B3-TraceId': trace, 'X-B3-SpanId': PARENT, 'X-B3-Sampled': '1' });
+    }
+    const spans = (await Promise.all(traces.map((trace) => spansOf(trace, 3)))).flat();
+    const whole = spans.filter((s) => (s.timestamp ?? 0) % 1000 === 0);
+    assert.ok(whole.length <= 1, `${whole.length} of ${spans.length} timestamps on a whole millisecond`);
+    for (const span of spans) {
+      const parent = spans.find((p) => p.id === span.parentId);
+      if (parent) assert.ok((span.timestamp ?? 0) >= (parent.timestamp ?? 0), `${span.name} starts before its parent ${parent.name}`);
+    }
+    const port = (downstream.address() as AddressInfo).port;
+    const clients = spans.filter((s) => s.kind === 'CLIENT');
+    assert.equal(clients.length, 2);
+    // The downstream is reached by address: no name resolves, so the endpoint is its host and port.
+    for (const client of clients) assert.deepEqual(client.remoteEndpoint, { serviceName: '127.0.0.1', ipv4: '127.0.0.1', port });
+    assert.equal(spans.find((s) => s.kind === 'SERVER')?.remoteEndpoint, undefined);
+  });
+
   it('keeps a 64-bit trace id 64 bits long downstream, in logs and in Zipkin', async () => {
     downstreamHeaders.length = 0;
     await get('/call?via=http', { 'X-B3-TraceId': TRACE_64, 'X-B3-SpanId': PARENT, 'X-B3-Sampled': '1' });

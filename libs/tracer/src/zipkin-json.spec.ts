@@ -97,4 +97,42 @@ describe('zipkinJson', () => {
     assert.equal(tags.error, 'getaddrinfo EAI_AGAIN myexternalserver.com');
     assert.equal(tags['error.type'], 'EAI_AGAIN');
   });
+
+  it('writes the peer of CLIENT and PRODUCER spans as remoteEndpoint, and none on a SERVER span', () => {
+    const client = decode(
+      finished(() =>
+        tracer
+          .startSpan('POST', {
+            root: true,
+            kind: SpanKind.CLIENT,
+            attributes: { 'peer.service': 'order-service', 'server.address': 'order-service', 'server.port': 3000, 'network.peer.address': '10.96.0.21', 'network.peer.port': 3000 },
+          })
+          .end(),
+      ),
+    );
+    assert.deepEqual(client.remoteEndpoint, { serviceName: 'order-service', ipv4: '10.96.0.21', port: 3000 });
+    const producer = decode(
+      finished(() => tracer.startSpan('publish orders', { root: true, kind: SpanKind.PRODUCER, attributes: { 'peer.service': 'rabbitmq', 'server.address': 'rabbitmq', 'server.port': 5672 } }).end()),
+    );
+    assert.deepEqual(producer.remoteEndpoint, { serviceName: 'rabbitmq', port: 5672 });
+    const unnamed = decode(finished(() => tracer.startSpan('GET', { root: true, kind: SpanKind.CLIENT, attributes: { 'server.address': '192.0.2.7', 'server.port': 8080 } }).end()));
+    assert.deepEqual(unnamed.remoteEndpoint, { serviceName: '192.0.2.7', ipv4: '192.0.2.7', port: 8080 }, 'the host and port when no name resolves');
+    const server = decode(finished(() => tracer.startSpan('GET /', { root: true, kind: SpanKind.SERVER, attributes: { 'network.peer.address': '10.0.0.9', 'server.port': 80 } }).end()));
+    assert.equal('remoteEndpoint' in server, false);
+  });
+
+  it('writes microseconds: the start, the duration (at least 1) and event times keep them', () => {
+    const json = decode(
+      finished(() => {
+        const s = tracer.startSpan('short', { root: true, startTime: [1_700_000_000, 123_456_789] });
+        s.addEvent('half', [1_700_000_000, 123_600_000]);
+        s.end([1_700_000_000, 123_756_400]);
+      }),
+    );
+    assert.equal(json.timestamp, 1_700_000_000_123_457);
+    assert.equal(json.duration, 300);
+    assert.deepEqual(json.annotations, [{ timestamp: 1_700_000_000_123_600, value: 'half' }]);
+    const instant = decode(finished(() => tracer.startSpan('instant', { root: true, startTime: [1_700_000_000, 0] }).end([1_700_000_000, 100])));
+    assert.equal(instant.duration, 1, 'under a microsecond rounds up to one, as in Zipkin\'s model');
+  });
 });

@@ -1,14 +1,17 @@
 /**
  * A finished span as one Zipkin v2 JSON object: the fields OpenTelemetry's Zipkin exporter writes
- * (attributes as tags, otel.status_code, error, dropped counts), except that a 64-bit trace id stays 64 bits
- * long and that the resource adds only the tags that tell instances apart (service.version,
- * service.instance.id, k8s.*): the service name is already the localEndpoint's, and telemetry.sdk.* would
- * repeat the same three values on every span.
+ * (attributes as tags, otel.status_code, error, dropped counts), times in microseconds, and a remoteEndpoint
+ * on CLIENT, PRODUCER and CONSUMER spans from peer.service, server.address and network.peer.* (peer.ts), as
+ * the Zipkin exporters of OpenTelemetry's Java SDK and Collector map them. Unlike OpenTelemetry's JS
+ * exporter, a 64-bit trace id stays 64 bits long, and the resource adds only the tags that tell instances
+ * apart (service.version, service.instance.id, k8s.*): the service name is already the localEndpoint's,
+ * and telemetry.sdk.* would repeat the same three values on every span.
  */
 import { type Attributes, type AttributeValue, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { hrTimeToMicroseconds } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { shortenTraceId } from './b3';
+import { type RemoteEndpoint, remoteEndpointOf } from './peer';
 
 const ZIPKIN_KIND: Partial<Record<SpanKind, string>> = {
   [SpanKind.SERVER]: 'SERVER',
@@ -84,6 +87,18 @@ function statusTags(span: ReadableSpan): string {
   return pairs.join(',');
 }
 
+/** Kinds whose remote side is the peer the attributes name (a SERVER's is its caller, left out). */
+const HAS_PEER = new Set<SpanKind>([SpanKind.CLIENT, SpanKind.PRODUCER, SpanKind.CONSUMER]);
+
+function endpointJson(endpoint: RemoteEndpoint): string {
+  const fields: string[] = [];
+  if (endpoint.serviceName) fields.push(`"serviceName":${quote(endpoint.serviceName)}`);
+  if (endpoint.ipv4) fields.push(`"ipv4":"${endpoint.ipv4}"`);
+  if (endpoint.ipv6) fields.push(`"ipv6":${quote(endpoint.ipv6)}`);
+  if (endpoint.port) fields.push(`"port":${endpoint.port}`);
+  return `{${fields.join(',')}}`;
+}
+
 export function zipkinJson(span: ReadableSpan, serviceName: string): string {
   const { traceId, spanId } = span.spanContext();
   const parentId = span.parentSpanContext?.spanId;
@@ -93,8 +108,11 @@ export function zipkinJson(span: ReadableSpan, serviceName: string): string {
   json += `,"name":${quote(span.name)}`;
   if (kind) json += `,"kind":"${kind}"`;
   json += `,"timestamp":${Math.round(hrTimeToMicroseconds(span.startTime))}`;
-  json += `,"duration":${Math.round(hrTimeToMicroseconds(span.duration))}`;
+  // Zipkin's model rounds a duration under a microsecond up to one (0 would read as "unknown").
+  json += `,"duration":${Math.max(1, Math.round(hrTimeToMicroseconds(span.duration)))}`;
   json += `,"localEndpoint":{"serviceName":${quote(serviceName)}}`;
+  const remote = HAS_PEER.has(span.kind) ? remoteEndpointOf(span.attributes) : undefined;
+  if (remote) json += `,"remoteEndpoint":${endpointJson(remote)}`;
   const pairs = [tags(span.attributes), statusTags(span), resourceTagsOf(span)].filter(Boolean);
   json += `,"tags":{${pairs.join(',')}}`;
   if (span.events.length) {
