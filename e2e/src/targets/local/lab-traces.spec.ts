@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { brokerAvailable, drainQueue, NO_BROKER_MESSAGE, TEST_BROKER_URL, uniqueQueue } from '@faultline/test-support';
 import type { ZipkinEndpoint, ZipkinSpan } from '@faultline/zipkin-receiver';
-import { sendLabTraffic, TRAFFIC_APPS, TRAFFIC_SERVICES, trafficLab } from './lab-traffic';
+import { sendLabTraffic, TRAFFIC_APPS, TRAFFIC_LINKS, TRAFFIC_SERVICES, trafficLab } from './lab-traffic';
 import { LocalTarget } from './local-target';
 import { isBuilt } from './paths';
 
@@ -101,14 +101,7 @@ describe('the local lab traces (store order, 404, slow page, retries)', { skip, 
     t.diagnostic(`${outgoing.length - without.length} of ${outgoing.length} CLIENT/PRODUCER spans have a remoteEndpoint with a name and port`);
     assert.deepEqual(without, []);
     const peers = new Set(outgoing.map((s) => `${s.localEndpoint?.serviceName} -> ${s.remoteEndpoint?.serviceName}`));
-    for (const link of [
-      'store-front -> product-service',
-      'store-front -> order-service',
-      'order-service -> rabbitmq',
-      'order-service -> myexternalserver.com',
-      'front-end -> business-logic',
-      'retry-client -> retry-backend',
-    ]) {
+    for (const link of TRAFFIC_LINKS) {
       assert.ok(peers.has(link), `no ${link} among ${[...peers].join(', ')}`);
     }
     const publish = outgoing.find((s) => s.kind === 'PRODUCER');

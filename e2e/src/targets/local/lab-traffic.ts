@@ -18,6 +18,16 @@ export const TRAFFIC_APPS = ['store-front', 'product-service', 'order-service', 
 /** Their service names on spans: external-server names itself by its host (see storeLab). */
 export const TRAFFIC_SERVICES = TRAFFIC_APPS.map((app) => (app === 'external-server' ? EXTERNAL_HOST : app));
 
+/** The caller → callee links that traffic draws in a dependency graph (Zipkin's /api/v2/dependencies). */
+export const TRAFFIC_LINKS = [
+  'store-front -> product-service',
+  'store-front -> order-service',
+  'order-service -> rabbitmq',
+  'order-service -> myexternalserver.com',
+  'front-end -> business-logic',
+  'retry-client -> retry-backend',
+];
+
 export function trafficLab(options: { rabbitmqUrl: string; queueName: string }): LabSpec {
   return mergeLabs(storeLab(options), tracingLab({ slowSeconds: 1 }), resilienceLab({ hangSeconds: 5 }));
 }

@@ -21,7 +21,7 @@ import {
   uniqueQueue,
 } from '@faultline/test-support';
 import { httpRequest } from '../../evidence/http';
-import { sendLabTraffic, TRAFFIC_APPS, TRAFFIC_SERVICES, trafficLab } from './lab-traffic';
+import { sendLabTraffic, TRAFFIC_APPS, TRAFFIC_LINKS, TRAFFIC_SERVICES, trafficLab } from './lab-traffic';
 import { LocalTarget } from './local-target';
 import { isBuilt } from './paths';
 import { traceUiRuntime } from './trace-ui';
@@ -33,14 +33,6 @@ interface DependencyLink {
   errorCount?: number;
 }
 
-const LINKS = [
-  'store-front -> product-service',
-  'store-front -> order-service',
-  'order-service -> rabbitmq',
-  'order-service -> myexternalserver.com',
-  'front-end -> business-logic',
-  'retry-client -> retry-backend',
-];
 
 const linksOf = (json: unknown) => new Set((json as DependencyLink[]).map((l) => `${l.parent} -> ${l.child}`));
 
@@ -80,9 +72,9 @@ describe('Lens dependency graph of the local lab (zipkin-server, Chromium)', { s
       async () => {
         const result = await httpRequest(`${new URL(ui).origin}/api/v2/dependencies?endTs=${Date.now()}&lookback=3600000`);
         const found = result.status === 200 ? linksOf(result.json) : new Set<string>();
-        return LINKS.every((link) => found.has(link)) ? found : undefined;
+        return TRAFFIC_LINKS.every((link) => found.has(link)) ? found : undefined;
       },
-      { timeoutMs: 20_000, intervalMs: 500, what: `the links ${LINKS.join(', ')} at zipkin-server's /api/v2/dependencies` },
+      { timeoutMs: 20_000, intervalMs: 500, what: `the links ${TRAFFIC_LINKS.join(', ')} at zipkin-server's /api/v2/dependencies` },
     );
     t.diagnostic(`links: ${[...links].sort().join(', ')}`);
   });
@@ -98,7 +90,7 @@ describe('Lens dependency graph of the local lab (zipkin-server, Chromium)', { s
       const response = await fetched;
       assert.equal(response.status(), 200);
       const drawn = linksOf(await response.json());
-      for (const link of LINKS) assert.ok(drawn.has(link), `Lens got no ${link} (got ${[...drawn].join(', ')})`);
+      for (const link of TRAFFIC_LINKS) assert.ok(drawn.has(link), `Lens got no ${link} (got ${[...drawn].join(', ')})`);
       await tab.getByTestId('dependencies-graph').waitFor({ timeout: 30_000 });
       // The graph is a canvas; its Filter lists every node Lens drew.
       await tab.getByLabel('Filter').click();
