@@ -18,7 +18,7 @@ describe('checkBrokerReachable', () => {
 
   it('rejects with the address, the reason and what to do, without the credentials', async () => {
     await assert.rejects(checkBrokerReachable('amqp://guest:secret@127.0.0.1:1'), (error: Error) => {
-      assert.match(error.message, /^RabbitMQ is not reachable at amqp:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\): start one/);
+      assert.match(error.message, /^RabbitMQ is not reachable at amqp:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\): check --rabbitmq-url \/ RABBITMQ_URL, or unset both and the lab starts its own broker$/);
       assert.doesNotMatch(error.message, /secret/);
       return true;
     });
