@@ -85,6 +85,7 @@ describe('KindTarget with the stale-dns-server lab (fake kubectl and helm, a loc
       }
       if (c.tool === 'helm' && c.args[0] === 'rollback') return 'Rollback was a success! Happy Helming!\n';
       if (line.includes('get secret faultline-admin')) return { kind: 'Secret', data: { token: Buffer.from(TOKEN).toString('base64') } };
+      if (line.includes('deletionTimestamp')) return '';
       if (line.includes('exec deploy/ingress-nginx-controller -- nginx -s reload')) return '';
       return undefined;
     };

@@ -31,6 +31,7 @@ function cluster(onUpgrade: (values: Record<string, unknown>) => void = () => un
     }
     if (c.tool === 'helm') return 'Rollback was a success! Happy Helming!\n';
     if (line.includes('get secret faultline-admin')) return { data: { token: Buffer.from('t').toString('base64') } };
+    if (line.includes('deletionTimestamp')) return '';
     const at = c.args.indexOf('-n') + 2;
     const verb = c.args[at];
     if (verb === 'apply') {

@@ -35,7 +35,9 @@ describe('KindTarget.start/stop (fake kubectl and helm)', () => {
     // The release's image settings stay (the images kind loaded): between kind's values and the lab's.
     assert.match(lines[2], /^helm upgrade --install faultline helm\/faultline --reset-values --values kind\/values.yaml --values \S+\/release-images\.json --values \S+\/lab-values\.json --wait --timeout 10m --namespace faultline$/);
     assert.deepEqual(releaseImagesSeen, { image: { repository: 'faultline', tag: 'ci-abc123' } });
-    assert.equal(lines[3], 'kubectl -n faultline get secret faultline-admin -o json');
+    // The pods the upgrade replaced are gone before anything is asked of the lab.
+    assert.match(lines[3], /^kubectl -n faultline get pods -l app\.kubernetes\.io\/instance=faultline -o 'jsonpath=\{range \.items\[\?\(@\.metadata\.deletionTimestamp\)\]\}/);
+    assert.equal(lines[4], 'kubectl -n faultline get secret faultline-admin -o json');
 
     // The lab's apps on, the others off; the release's image; RABBITMQ_URL dropped (the chart's RabbitMQ).
     assert.deepEqual(values.image, { repository: 'faultline', tag: 'ci-abc123' });
@@ -108,6 +110,23 @@ describe('KindTarget.start/stop (fake kubectl and helm)', () => {
     const target = new KindTarget({ runner, context: 'kind-faultline' });
     await assert.rejects(target.start(store()), /the lab is not installed: no Helm release faultline in namespace faultline \(install it with scripts\/cluster\/up\.sh/);
     assert.deepEqual(runner.lines(), ['helm status faultline -o json --namespace faultline --kube-context kind-faultline']);
+  });
+
+  it('after the upgrade, waits until the pods it replaced are gone (the previous revision can still answer while they drain)', async () => {
+    let asked = 0;
+    const replies = clusterReplies();
+    const runner = new FakeCommandRunner((c) => {
+      if (!c.args.some((a) => a.includes('deletionTimestamp'))) return replies(c);
+      asked += 1;
+      return asked < 3 ? 'order-service-5d8c9b7f6-old12\nstore-front-7c9d8e6f5-old34\n' : '';
+    });
+    const target = new KindTarget({ runner, chartDir: 'helm/faultline', kindValuesFile: 'kind/values.yaml' });
+    await target.start(store());
+    assert.equal(asked, 3, 'asked until none was left terminating');
+    const lines = runner.lines();
+    const firstUse = lines.findIndex((l) => l.includes('get secret faultline-admin'));
+    assert.ok(lines.slice(0, firstUse).filter((l) => l.includes('deletionTimestamp')).length === 3, 'all before the lab is used');
+    await target.stop();
   });
 
   it('refuses a lab the chart cannot express, naming why', async () => {

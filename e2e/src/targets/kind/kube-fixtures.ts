@@ -142,6 +142,8 @@ export const TOKEN = 'not-a-real-token-4f2a';
 /** What helm and kubectl answer for an installed lab; `extra` answers first. */
 export function clusterReplies(extra: (c: RecordedCommand) => Reply | undefined = () => undefined) {
   return (c: RecordedCommand): Reply | undefined => {
+    // After an upgrade: the pods it replaced (none left terminating).
+    if (c.args.some((a) => a.includes('deletionTimestamp'))) return '';
     const own = extra(c);
     if (own !== undefined) return own;
     const line = c.args.join(' ');
