@@ -29,6 +29,7 @@ import { DEFAULT_PROBE_IMAGE } from './pod-curl';
 import { ProbePod } from './probe-pod';
 import { patchServicePorts } from './service-ports';
 import { setDeploymentEnv } from './deployment-env';
+import { replacedPodsGone } from './replaced-pods';
 import { PortForward } from './port-forward';
 import { KindClusterDns } from './kind-cluster-dns';
 import { KindIngress } from './kind-ingress';
@@ -145,7 +146,7 @@ export class KindTarget implements Target {
     this.chartDeployments = new ChartDeployments(lab, this.release);
     this.authIngress = authIngressMapping(lab);
     await this.helm.upgrade(values);
-    await this.replacedPodsGone();
+    await replacedPodsGone(this.runner, this.kubectl([]), this.release);
 
     const secret = await runJson<{ data?: { token?: string } }>(this.runner, 'kubectl', this.kubectl(['get', 'secret', ADMIN_SECRET, '-o', 'json']));
     if (!secret.data?.token) throw new Error(`Secret ${ADMIN_SECRET} in ${this.namespace} has no key "token"`);
@@ -213,27 +214,6 @@ export class KindTarget implements Target {
       runJson<KubeList<KubeEndpointSlice>>(this.runner, 'kubectl', this.kubectl(['get', 'endpointslices', '-o', 'json'])),
     ]);
     return { services: services.items, slices: slices.items };
-  }
-
-  /**
-   * `helm upgrade --wait` returns once the new pods are ready, while the pods it replaced still drain: kube-proxy
-   * may not have rewritten its rules yet and a port-forward may land on one, so a request can still reach the
-   * previous revision (an order-service with another EXTERNAL_SERVER_URL, say). The lab is this lab once they are gone.
-   */
-  private async replacedPodsGone(timeoutMs = 120_000): Promise<void> {
-    const terminating = ['get', 'pods', '-l', `app.kubernetes.io/instance=${this.release}`, '-o', 'jsonpath={range .items[?(@.metadata.deletionTimestamp)]}{.metadata.name}{"\\n"}{end}'];
-    let left: string[] = [];
-    try {
-      await pollUntil(
-        async () => {
-          left = (await this.runner.run('kubectl', this.kubectl(terminating))).stdout.split('\n').filter(Boolean);
-          return left.length === 0;
-        },
-        { timeoutMs, intervalMs: 500, what: 'the pods the upgrade replaced to be gone' },
-      );
-    } catch (error) {
-      throw new Error(`${(error as Error).message}; still terminating: ${left.join(', ')}`);
-    }
   }
 
   async services(): Promise<ServiceInfo[]> {

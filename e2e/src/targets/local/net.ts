@@ -44,7 +44,8 @@ export class AddressPlan {
   }
 }
 
-function canBind(host: string, port: number): Promise<boolean> {
+/** Whether `port` can be bound on `host` now. */
+export function canBind(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));

@@ -15,6 +15,7 @@ import amqp from 'amqplib';
 import { pollUntil } from '@faultline/test-support';
 import { dyingWithHarness } from './lab-process';
 import { killOnExit } from './kill-on-exit';
+import { canBind } from './net';
 import { rssBytes } from './memory';
 import { BrokerUnavailableError, ensureRabbitmqServer } from './rabbitmq-install';
 
@@ -42,15 +43,6 @@ export interface RabbitmqNodeOptions {
   readyTimeoutMs?: number;
   /** One line per thing worth telling a person (an install, a port taken). */
   say?: (line: string) => void;
-}
-
-/** Whether `port` can be bound on `host` now. */
-function canBind(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, host, () => server.close(() => resolve(true)));
-  });
 }
 
 /** A port the kernel says is free on `host` (bound and released). */
