@@ -1,4 +1,4 @@
-/** kind cluster configs: the default, seed 001's layout and seed 003's two Cilium clusters. */
+/** kind cluster configs: the default, seed 001's layout and seed 003's two Cilium clusters, each with Cilium as its CNI. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -31,19 +31,37 @@ describe('kind configs', () => {
     assert.equal(r.filter((x) => x === 'worker').length, 3);
   });
 
-  it('the Cilium clusters have no default CNI; kube-proxy is off only in the kube-proxy free one', () => {
-    const free = load('cilium-kube-proxy-free.yaml');
-    const partial = load('cilium-kube-proxy-partial.yaml');
-    assert.equal(free.networking?.disableDefaultCNI, true);
-    assert.equal(partial.networking?.disableDefaultCNI, true);
-    assert.equal(free.networking?.kubeProxyMode, 'none');
-    assert.equal(partial.networking?.kubeProxyMode, 'iptables');
-    const freeValues = parse(readFileSync(repoPath('kind/cilium/kube-proxy-free.values.yaml'), 'utf8'));
-    const partialValues = parse(readFileSync(repoPath('kind/cilium/kube-proxy-partial.values.yaml'), 'utf8'));
-    assert.equal(freeValues.kubeProxyReplacement, true);
-    assert.equal(freeValues.socketLB.enabled, true);
-    assert.equal(partialValues.kubeProxyReplacement, false);
-    assert.equal(partialValues.socketLB.enabled, false);
+  it('every layout leaves the CNI to Cilium, with the values create-cluster.sh gives it; kube-proxy is off only in the kube-proxy free one', () => {
+    const valuesOf = (layout: string) => parse(readFileSync(repoPath('kind/cilium', `${layout}.values.yaml`), 'utf8'));
+    for (const [file, layout] of [['cluster.yaml', 'kube-proxy'], ['multi-node.yaml', 'kube-proxy'], ['cilium-kube-proxy-free.yaml', 'kube-proxy-free'], ['cilium-kube-proxy-partial.yaml', 'kube-proxy-partial']]) {
+      assert.equal(load(file).networking?.disableDefaultCNI, true, file);
+      assert.equal(valuesOf(layout).ipam.mode, 'kubernetes', layout);
+    }
+    assert.equal(load('cilium-kube-proxy-free.yaml').networking?.kubeProxyMode, 'none');
+    assert.equal(load('cilium-kube-proxy-partial.yaml').networking?.kubeProxyMode, 'iptables');
+    assert.equal(load('cluster.yaml').networking?.kubeProxyMode, undefined);
+    assert.equal(valuesOf('kube-proxy-free').kubeProxyReplacement, true);
+    assert.equal(valuesOf('kube-proxy-free').socketLB.enabled, true);
+    // The seed's clusters: sockets to a deleted backend stay open (Cilium 1.20's default closes them).
+    assert.equal(valuesOf('kube-proxy-free').socketLB.terminatePodConnections, false);
+    for (const layout of ['kube-proxy', 'kube-proxy-partial']) {
+      assert.equal(valuesOf(layout).kubeProxyReplacement, false, layout);
+      assert.equal(valuesOf(layout).socketLB.enabled, false, layout);
+    }
+    const script = readFileSync(repoPath('scripts/cluster/create-cluster.sh'), 'utf8');
+    assert.match(script, /kind\/cilium\/\$\{cilium_layout\}\.values\.yaml/);
+  });
+
+  it("the offline kit's Cilium values run the kit's image, without the operator, and never ask for CAP_SYS_RESOURCE", () => {
+    const values = parse(readFileSync(repoPath('kind/offline/cilium.values.yaml'), 'utf8'));
+    assert.equal(values.image.pullPolicy, 'Never');
+    assert.equal(values.image.useDigest, false);
+    assert.equal(values.operator.enabled, false);
+    const components = readFileSync(repoPath('kind/offline/components.tsv'), 'utf8');
+    assert.match(components, new RegExp(`\\s${values.image.repository.replace(/\./g, '\\.')}:${values.image.tag}$`, 'm'));
+    for (const list of Object.values(values.securityContext.capabilities) as string[][]) {
+      assert.ok(list.length > 0 && !list.includes('SYS_RESOURCE'), list.join(' '));
+    }
   });
 
   it('the DNS address pinned for kind lies in the kind Service range, away from kube-dns (10.96.0.10)', () => {

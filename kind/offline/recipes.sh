@@ -81,6 +81,39 @@ recipe_kubernetes() {
   rm -rf "${src}"
 }
 
+# go:github.com/cilium/cilium@vX.Y.Z -> Cilium's node side, from a copy of the module's source (go.work removed): in
+# OUT/bin the agent, cilium-dbg, cilium-health and its responder, the CNI plugin, cilium-mount, cilium-sysctlfix and
+# hubble, version-stamped; in OUT/bpf the datapath's C sources (each agent compiles them for its node); in OUT/scripts
+# the image's init and CNI install scripts; in OUT/chart and OUT/crds the module's Helm chart and CRDs. The module
+# requires a gobgp pseudo-version the proxy does not serve: the release after it (v4.7.0) builds. The operator is not
+# built (a dependency's zip is refused); the chart runs without it (kind/offline/cilium.values.yaml) and the CRDs it
+# would register are applied from OUT/crds.
+recipe_cilium() {
+  local name="$1" source="${2#go:}" out="$3" version src package
+  version="${source##*@v}"
+  kit_go_env
+  src="${FAULTLINE_KIT_CACHE}/src/${name}"
+  go_module_copy "${source}" "${src}"
+  mkdir -p "${out}/bin" "${out}/scripts"
+  (
+    cd "${src}" || exit 1
+    go mod edit -require=github.com/osrg/gobgp/v4@v4.7.0
+    for package in daemon:cilium-agent cilium-dbg:cilium-dbg cilium-health:cilium-health \
+      cilium-health/responder:cilium-health-responder plugins/cilium-cni:cilium-cni tools/mount:cilium-mount \
+      tools/sysctlfix:cilium-sysctlfix hubble:hubble; do
+      GOFLAGS="${GOFLAGS} -mod=mod" go build -trimpath -tags osusergo \
+        -ldflags "-s -w -X github.com/cilium/cilium/pkg/version.ciliumVersion=${version}" \
+        -o "${out}/bin/${package#*:}" "./${package%%:*}"
+    done
+  )
+  cp -r "${src}/bpf" "${out}/bpf"
+  cp "${src}/images/cilium/init-container.sh" "${src}/plugins/cilium-cni/install-plugin.sh" \
+    "${src}/plugins/cilium-cni/cni-uninstall.sh" "${out}/scripts/"
+  cp -r "${src}/install/kubernetes/cilium" "${out}/chart"
+  cp -r "${src}/pkg/k8s/apis/cilium.io/client/crds" "${out}/crds"
+  rm -rf "${src}"
+}
+
 # c:MODULE@VERSION/FILE -> a static binary OUT/<component name> from that C file of the module.
 recipe_gcc_static() {
   local name="$1" source="${2#c:}" out="$3" module file dir
@@ -111,14 +144,14 @@ kit_docker_build() {
   docker build --quiet --file "${KIT_DIR}/images/${name}.Dockerfile" "${tags[@]}" "${context}" >/dev/null
 }
 
-# The build context of images/NAME.Dockerfile: each COMPONENT:FILE of SOURCE whose component it needs
+# The build context of images/NAME.Dockerfile: each COMPONENT:FILE (or folder) of SOURCE whose component it needs
 # (out/COMPONENT/FILE), plus the files of images/NAME/.
 kit_context() {
   local name="$1" source="$2" context="$3" needs item
   needs=",$(kit_field "${name}" 4),"
   mkdir -p "${context}"
   for item in $(kit_list "${source}"); do
-    [[ "${needs}" == *",${item%%:*},"* ]] && cp "${KIT_OUT}/${item%%:*}/${item#*:}" "${context}/"
+    [[ "${needs}" == *",${item%%:*},"* ]] && cp -r "${KIT_OUT}/${item%%:*}/${item#*:}" "${context}/"
   done
   if [[ -d "${KIT_DIR}/images/${name}" ]]; then cp -r "${KIT_DIR}/images/${name}/." "${context}/"; fi
 }

@@ -10,7 +10,7 @@ export REPO_ROOT
 : "${IMAGE_REPOSITORY:=faultline}"
 : "${IMAGE_TAG:=dev}"
 : "${HELM_TIMEOUT:=10m}"
-: "${CILIUM_VERSION:=1.16.5}"
+: "${CILIUM_VERSION:=1.20.2}"
 : "${INGRESS_NGINX_VERSION:=4.11.3}"
 # The dns-server Service address on kind (kind/values.yaml pins it; CoreDNS forwards there).
 : "${DNS_SERVER_IP:=10.96.0.53}"

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Proves the lab on a real kind cluster, end to end (npm run test:kind):
-#   engine -> offline kit (node image, stand-in images) -> lab images -> cluster -> kind load -> helm install
-#   -> helm test -> k6 smoke -> every scenario with --target kind -> teardown.
-# The cluster, its kubeconfig, the port-forwards and the Docker engine the kit started are removed at the end,
+# Proves the lab on real kind clusters, end to end (npm run test:kind):
+#   engine -> offline kit (node image with Cilium, stand-in images) -> lab images
+#   -> layout kind/cluster.yaml (Cilium with kube-proxy): cluster -> kind load -> helm install -> helm test
+#      -> k6 smoke -> every scenario with --target kind -> cluster deleted
+#   -> layout kind/cilium-kube-proxy-free.yaml (Cilium's socket LB, no kube-proxy): the same cluster steps, then
+#      the scenarios that need that layout -> cluster deleted.
+# The clusters, their kubeconfig, the port-forwards and the Docker engine the kit started are removed at the end,
 # also on failure and Ctrl-C (unless --keep).
 set -euo pipefail
 # shellcheck source=scripts/cluster/lib.sh
@@ -14,15 +17,20 @@ source "${REPO_ROOT}/kind/offline/engine.sh"
 
 CLUSTER_NAME="${TEST_CLUSTER_NAME:-faultline-test}"
 KIT="${REPO_ROOT}/kind/offline/kit.sh"
+# The scenarios whose steps need Cilium's socket LB (stale-dns-server's symptom); the rest run on kind/cluster.yaml.
+KUBE_PROXY_FREE_SCENARIOS=(stale-dns-server)
 
 usage() {
   cat <<USAGE
-Usage: $(basename "$0") [--name CLUSTER] [--if-kit-complete] [--keep] [SCENARIO...]
+Usage: $(basename "$0") [--name CLUSTER] [--layout LAYOUT] [--if-kit-complete] [--keep] [SCENARIO...]
 
-  --name CLUSTER      the cluster this run creates and deletes (default ${CLUSTER_NAME}; refused if it exists)
+  --name CLUSTER      the clusters this run creates and deletes: CLUSTER (kind/cluster.yaml) and
+                      CLUSTER-kube-proxy-free (default ${CLUSTER_NAME}; refused if one exists)
+  --layout LAYOUT     cluster (Cilium with kube-proxy), cilium-kube-proxy-free (Cilium without kube-proxy) or
+                      all (default: one after the other)
   --if-kit-complete   run only when the offline kit's cache is complete; otherwise say so in one line, exit 0
-  --keep              leave the cluster, kubeconfig and engine running at the end (prints how to reach them)
-  SCENARIO...         scenarios to run (default: --all)
+  --keep              leave the last cluster, the kubeconfig and the engine running at the end (prints how)
+  SCENARIO...         scenarios to run (default: --all on cluster; on cilium-kube-proxy-free: ${KUBE_PROXY_FREE_SCENARIOS[*]})
   -h, --help          this help
 
 Builds what the offline kit lacks first (kind/offline/README.md: times and disk). Needs root for the Docker
@@ -31,11 +39,20 @@ USAGE
 }
 
 if_complete=false
+layouts=(cluster cilium-kube-proxy-free)
 keep=false
 scenarios=()
 while (($#)); do
   case "$1" in
     --name) CLUSTER_NAME="${2:?--name needs a cluster name}"; shift 2 ;;
+    --layout)
+      case "${2:-}" in
+        all) layouts=(cluster cilium-kube-proxy-free) ;;
+        cluster | cilium-kube-proxy-free) layouts=("$2") ;;
+        *) usage >&2; die "--layout takes cluster, cilium-kube-proxy-free or all (got: ${2:-nothing})" ;;
+      esac
+      shift 2
+      ;;
     --if-kit-complete) if_complete=true; shift ;;
     --keep) keep=true; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -56,7 +73,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/faultline-test-kind.XXXXXX")"
 export KUBECONFIG="${work}/kubeconfig"
 forward_pids=()
 engine_started=false
-cluster_created=false
+clusters_created=()
 
 cleanup() {
   local status=$?
@@ -67,10 +84,8 @@ cleanup() {
     log "kept: KUBECONFIG=${KUBECONFIG} DOCKER_HOST=${DOCKER_HOST:-} (delete with: kind delete cluster --name ${CLUSTER_NAME})"
     exit "${status}"
   fi
-  if [[ "${cluster_created}" == true ]]; then
-    step "deleting kind cluster ${CLUSTER_NAME}"
-    kind delete cluster --name "${CLUSTER_NAME}" || warn "kind delete cluster ${CLUSTER_NAME} failed"
-  fi
+  local name
+  for name in "${clusters_created[@]}"; do delete_cluster "${name}"; done
   if [[ "${engine_started}" == true ]]; then kit_engine_stop; fi
   rm -rf "${work}"
   exit "${status}"
@@ -92,42 +107,23 @@ step "lab images from the Dockerfile (NODE_IMAGE=$(kit_field image-node-runtime 
 "${REPO_ROOT}/scripts/cluster/build-images.sh" --no-load --node-image "$(kit_field image-node-runtime 5)" \
   --ca-certificates /etc/ssl/certs/ca-certificates.crt
 
-if cluster_exists "${CLUSTER_NAME}"; then
-  die "a kind cluster named ${CLUSTER_NAME} exists and is not this run's: delete it or pass --name"
-fi
-step "kind cluster ${CLUSTER_NAME} from kind/cluster.yaml on $(kit_field node 5)"
-cluster_created=true
-"${REPO_ROOT}/scripts/cluster/create-cluster.sh" --name "${CLUSTER_NAME}" --image "$(kit_field node 5)"
-kc get nodes -o wide
+# delete_cluster NAME: a cluster this run created, with the port-forwards to it.
+delete_cluster() {
+  local pid name remaining=()
+  for pid in "${forward_pids[@]}"; do kill "${pid}" 2>/dev/null || true; done
+  forward_pids=()
+  cluster_exists "$1" || return 0
+  step "deleting kind cluster $1"
+  kind delete cluster --name "$1" || warn "kind delete cluster $1 failed"
+  for name in "${clusters_created[@]}"; do [[ "${name}" == "$1" ]] || remaining+=("${name}"); done
+  clusters_created=("${remaining[@]}")
+}
 
-step "kind load: the lab's images and the stand-ins"
-images=()
-for app in $(faultline_apps); do images+=("${IMAGE_REPOSITORY}/${app}:${IMAGE_TAG}"); done
-for component in image-rabbitmq image-zipkin image-prometheus image-curl; do images+=("$(kit_field "${component}" 5)"); done
-kind load docker-image --name "${CLUSTER_NAME}" "${images[@]}"
-
-step "helm upgrade --install --wait"
-"${REPO_ROOT}/scripts/cluster/install.sh" --name "${CLUSTER_NAME}" -f "${REPO_ROOT}/kind/offline/values.yaml"
-
-step "helm test"
-"${REPO_ROOT}/scripts/cluster/helm-test.sh" --name "${CLUSTER_NAME}"
-
-step "memory: nodes (docker stats) and the lab's containers (crictl stats)"
-mapfile -t nodes < <(kind get nodes --name "${CLUSTER_NAME}")
-docker stats --no-stream --format '{{.Name}} {{.MemUsage}}' "${nodes[@]}"
-lab_bytes=0
-for node in "${nodes[@]}"; do
-  # jq from the node image (kind's base has it), so the host needs none.
-  bytes="$(docker exec "${node}" sh -c "crictl stats --label io.kubernetes.pod.namespace=${FAULTLINE_NAMESPACE} -o json |
-    jq '[.stats[] | .memory.workingSetBytes.value // 0 | tonumber] | add // 0'")"
-  lab_bytes=$((lab_bytes + bytes))
-done
-echo "the lab's containers (namespace ${FAULTLINE_NAMESPACE}): $((lab_bytes / 1024 / 1024)) MiB working set"
-
-# forward SERVICE PORT: a kubectl port-forward from a free port on 127.0.0.1; sets forwarded_url.
+# forward SERVICE PORT: a kubectl port-forward from a free port on 127.0.0.1 to the current cluster; sets
+# forwarded_url.
 forwarded_url=""
 forward() {
-  local log="${work}/forward-$1.log" deadline=$((SECONDS + 30)) port=""
+  local log="${work}/forward-${CLUSTER_NAME}-$1.log" deadline=$((SECONDS + 30)) port=""
   # The log exists before kubectl starts writing it: the loop below may read it first.
   : >"${log}"
   kc -n "${FAULTLINE_NAMESPACE}" port-forward --address 127.0.0.1 "service/$1" ":$2" >>"${log}" 2>&1 &
@@ -141,22 +137,85 @@ forward() {
   forwarded_url="http://127.0.0.1:${port}"
 }
 
-step "k6 smoke through port-forwards (e2e/k6/smoke.ts)"
-bash "${REPO_ROOT}/scripts/dev/install-k6.sh"
-forward store-front 80
-store_url="${forwarded_url}"
-forward front-end 8080
-front_end_url="${forwarded_url}"
-forward retry-client 8080
-"$(bash "${REPO_ROOT}/scripts/dev/install-k6.sh" --print-path)" run --quiet --no-color \
-  -e STORE_URL="${store_url}" -e FRONT_END_URL="${front_end_url}" -e RETRY_CLIENT_URL="${forwarded_url}" \
-  "${REPO_ROOT}/e2e/k6/smoke.ts"
+# lab_cluster LAYOUT: the cluster of kind/LAYOUT.yaml on the kit's node image with the kit's Cilium as its CNI,
+# the lab's images loaded, the chart installed and `helm test` passed (CLUSTER_NAME names it).
+lab_cluster() {
+  local layout="$1" images=() app component nodes node bytes lab_bytes=0
+  if cluster_exists "${CLUSTER_NAME}"; then
+    die "a kind cluster named ${CLUSTER_NAME} exists and is not this run's: delete it or pass --name"
+  fi
+  step "kind cluster ${CLUSTER_NAME} from kind/${layout}.yaml on $(kit_field node 5), Cilium $(kit_field cilium 2 | sed 's/.*@v//') as its CNI"
+  clusters_created+=("${CLUSTER_NAME}")
+  "${REPO_ROOT}/scripts/cluster/create-cluster.sh" --config "${layout}" --name "${CLUSTER_NAME}" --image "$(kit_field node 5)" \
+    --cilium-chart "${KIT_OUT}/cilium/chart" --cilium-crds "${KIT_OUT}/cilium/crds" \
+    --cilium-values "${REPO_ROOT}/kind/offline/cilium.values.yaml"
+  kc get nodes -o wide
 
-step "scenarios on the cluster (--target kind)"
-forward rabbitmq 5672
-rabbit_port="${forwarded_url##*:}"
-password="$(kc -n "${FAULTLINE_NAMESPACE}" get secret faultline-rabbitmq -o jsonpath='{.data.password}' | base64 -d)"
-run_args=(scenario run --target kind --rabbitmq-url "amqp://faultline:${password}@127.0.0.1:${rabbit_port}")
-if ((${#scenarios[@]})); then run_args+=("${scenarios[@]}"); else run_args+=(--all); fi
-FAULTLINE_PROBE_IMAGE="$(kit_field image-curl 5)" node "${REPO_ROOT}/e2e/bin/faultline.cjs" "${run_args[@]}"
-step "kind suite passed"
+  step "kind load: the lab's images and the stand-ins"
+  for app in $(faultline_apps); do images+=("${IMAGE_REPOSITORY}/${app}:${IMAGE_TAG}"); done
+  for component in image-rabbitmq image-zipkin image-prometheus image-curl image-nginx; do images+=("$(kit_field "${component}" 5)"); done
+  kind load docker-image --name "${CLUSTER_NAME}" "${images[@]}"
+
+  step "helm upgrade --install --wait"
+  "${REPO_ROOT}/scripts/cluster/install.sh" --name "${CLUSTER_NAME}" -f "${REPO_ROOT}/kind/offline/values.yaml"
+
+  step "helm test"
+  "${REPO_ROOT}/scripts/cluster/helm-test.sh" --name "${CLUSTER_NAME}"
+
+  step "memory: nodes (docker stats) and the lab's containers (crictl stats)"
+  mapfile -t nodes < <(kind get nodes --name "${CLUSTER_NAME}")
+  docker stats --no-stream --format '{{.Name}} {{.MemUsage}}' "${nodes[@]}"
+  for node in "${nodes[@]}"; do
+    # jq from the node image (kind's base has it), so the host needs none.
+    bytes="$(docker exec "${node}" sh -c "crictl stats --label io.kubernetes.pod.namespace=${FAULTLINE_NAMESPACE} -o json |
+      jq '[.stats[] | .memory.workingSetBytes.value // 0 | tonumber] | add // 0'")"
+    lab_bytes=$((lab_bytes + bytes))
+  done
+  echo "the lab's containers (namespace ${FAULTLINE_NAMESPACE}): $((lab_bytes / 1024 / 1024)) MiB working set"
+}
+
+# k6_smoke: e2e/k6/smoke.ts through port-forwards to the current cluster.
+k6_smoke() {
+  local store_url front_end_url
+  step "k6 smoke through port-forwards (e2e/k6/smoke.ts)"
+  bash "${REPO_ROOT}/scripts/dev/install-k6.sh"
+  forward store-front 80
+  store_url="${forwarded_url}"
+  forward front-end 8080
+  front_end_url="${forwarded_url}"
+  forward retry-client 8080
+  "$(bash "${REPO_ROOT}/scripts/dev/install-k6.sh" --print-path)" run --quiet --no-color \
+    -e STORE_URL="${store_url}" -e FRONT_END_URL="${front_end_url}" -e RETRY_CLIENT_URL="${forwarded_url}" \
+    "${REPO_ROOT}/e2e/k6/smoke.ts"
+}
+
+# run_scenarios SCENARIO... (or --all): the harness with --target kind on the current cluster.
+run_scenarios() {
+  local rabbit_port password run_args
+  step "scenarios on ${CLUSTER_NAME} (--target kind): $*"
+  forward rabbitmq 5672
+  rabbit_port="${forwarded_url##*:}"
+  password="$(kc -n "${FAULTLINE_NAMESPACE}" get secret faultline-rabbitmq -o jsonpath='{.data.password}' | base64 -d)"
+  run_args=(scenario run --target kind --rabbitmq-url "amqp://faultline:${password}@127.0.0.1:${rabbit_port}" "$@")
+  FAULTLINE_PROBE_IMAGE="$(kit_field image-curl 5)" node "${REPO_ROOT}/e2e/bin/faultline.cjs" "${run_args[@]}"
+}
+
+base_name="${CLUSTER_NAME}"
+for layout in "${layouts[@]}"; do
+  case "${layout}" in
+    cluster)
+      CLUSTER_NAME="${base_name}"
+      lab_cluster cluster
+      k6_smoke
+      if ((${#scenarios[@]})); then run_scenarios "${scenarios[@]}"; else run_scenarios --all; fi
+      ;;
+    cilium-kube-proxy-free)
+      CLUSTER_NAME="${base_name}-kube-proxy-free"
+      lab_cluster cilium-kube-proxy-free
+      if ((${#scenarios[@]})); then run_scenarios "${scenarios[@]}"; else run_scenarios "${KUBE_PROXY_FREE_SCENARIOS[@]}"; fi
+      ;;
+  esac
+  # The last cluster stays with --keep; the others go before the next one comes up (memory).
+  if [[ "${keep}" != true || "${layout}" != "${layouts[-1]}" ]]; then delete_cluster "${CLUSTER_NAME}"; fi
+done
+step "kind suite passed (${layouts[*]})"
