@@ -70,7 +70,8 @@ describe('the lab', { skip: HELM_SKIP }, () => {
   });
 
   it('deploys every app folder of the repository, but the local target\'s stand-ins for cluster parts', () => {
-    // auth-proxy stands in for ingress-nginx's auth-url on the local target; a cluster runs ingress-nginx itself.
+    // auth-proxy stands in for nginx with ingress-nginx's auth-url on the local target; on a cluster the chart's
+    // authProxy (off by default: auth-proxy.spec.ts) runs nginx itself.
     const localStandIns = new Set(['auth-proxy']);
     const apps = filesUnder(repoPath('apps'), 'main.ts').map((f) => path.basename(path.dirname(path.dirname(f))));
     for (const app of apps.filter((a) => !localStandIns.has(a))) {

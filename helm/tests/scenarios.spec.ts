@@ -31,7 +31,7 @@ const EXPECTED: Record<(typeof SCENARIO_IDS)[number], string[]> = {
   // No retries and no breaker (the breaker is off by default; the fix turns it on).
   'crash-circuit-breaker': ['Deployment/retry-client spec.template.spec.containers[0].env.RETRIES_ENABLED.value: "true" -> "false"'],
   'canary-split': ['+Deployment/retry-backend-v2', '+Ingress/retry-backend', '+Ingress/retry-backend-canary', '+Service/retry-backend-v2'],
-  'stale-dns-server': ['+Ingress/store-front'],
+  'stale-dns-server': ['+ConfigMap/auth-proxy', '+Deployment/auth-proxy', '+Service/auth-proxy'],
 };
 
 describe('scenario values files', () => {
@@ -109,12 +109,16 @@ describe('the breaks, as the cluster will see them', { skip: HELM_SKIP }, () => 
     assert.equal(env(erroring, 'retry-backend').FAULTS, undefined, 'v1 stays healthy');
   });
 
-  it('stale-dns-server: store-front behind ingress-nginx with an auth-url resolved through cluster DNS', () => {
-    const ingress = withScenario('stale-dns-server').get('Ingress', 'store-front');
-    assert.equal(ingress.spec.ingressClassName, 'nginx');
-    assert.equal(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/auth-url'], 'http://external-server.faultline.svc.cluster.local/auth');
-    assert.equal(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/auth-method'], 'GET');
-    assert.equal(ingress.spec.rules[0].http.paths[0].backend.service.name, 'store-front');
+  it('stale-dns-server: store-front behind nginx configured like ingress-nginx auth-url, resolved through cluster DNS, no Ingress', () => {
+    const r = withScenario('stale-dns-server');
+    const conf = r.get('ConfigMap', 'auth-proxy').data['nginx.conf'];
+    assert.match(conf, /set \$target http:\/\/external-server\.faultline\.svc\.cluster\.local\/auth;\s*proxy_pass \$target;/);
+    assert.match(conf, /auth_request \/_external-auth;/);
+    assert.match(conf, /set \$upstream http:\/\/store-front\.faultline\.svc\.cluster\.local;/);
+    assert.match(conf, /resolver 10\.96\.0\.10 valid=5s ipv6=off;/);
+    assert.equal(r.find('Ingress', 'store-front'), undefined, 'no ingress controller needed');
+    assert.equal(r.get('Service', 'store-front').spec.ports[0].port, 80);
+    assert.equal(r.get('Service', 'external-server').spec.ports[0].port, 80);
   });
 
   it('crash-circuit-breaker: the fix is one value, the breaker on', () => {

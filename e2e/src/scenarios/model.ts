@@ -48,6 +48,13 @@ export interface Step {
    * not run there, never as passed; `run` throws StepNotRunError if it is called there anyway.
    */
   targets?: readonly TargetName[];
+  /**
+   * Cluster parts this step needs beyond the scenario's `requires`. On a target that lacks one the step is
+   * reported as not run here, naming the part, never as passed. Steps that need different parts show what each
+   * kind of cluster can show (stale-dns-server: the socket-LB break on one cluster, kube-proxy's harmless
+   * restart on another); see runner.ts for when such a scenario passes.
+   */
+  requires?: readonly ClusterPart[];
   run(ctx: StepContext): Promise<void>;
 }
 
@@ -62,7 +69,7 @@ export interface Scenario {
   fix: string;
   /** Targets it runs on; others report it as needing one of these. */
   targets: readonly TargetName[];
-  /** Cluster parts it needs; on a target that lacks one it is reported as not run, naming what is missing. */
+  /** Cluster parts every step needs; on a target that lacks one it is reported as not run, naming what is missing. */
   requires?: readonly ClusterPart[];
   /** About how long it takes on the local target with the default options; side by side, the longest start first. */
   typicalSeconds?: number;

@@ -155,3 +155,80 @@ describe('runScenario: the lab\'s teardown', () => {
     assert.equal(step?.error, 'not run on the local target: no socket LB here');
   });
 });
+
+describe('runScenario: steps that need cluster parts', () => {
+  /** A target that has kube-proxy and lacks Cilium's socket LB (or the reverse), as missingParts reports them. */
+  const cluster = (has: 'kube-proxy' | 'cilium-socket-lb', asked: string[][] = []) => () =>
+    ({
+      start: async () => undefined,
+      stop: async () => undefined,
+      missingParts: async (parts: readonly string[]) => {
+        asked.push([...parts]);
+        return parts.filter((p) => p !== has).map((p) => (p === 'kube-proxy' ? 'kube-proxy (this cluster translates Services with Cilium\'s socket LB: kind/cluster.yaml)' : "Cilium's socket LB (kind/cilium-kube-proxy-free.yaml)"));
+      },
+    }) as unknown as Target;
+
+  function twoClusters(ran: string[], options: { kubeProxyFails?: boolean; noContrast?: boolean } = {}): Scenario {
+    const step = (phase: 'setup' | 'break' | 'symptom' | 'fix' | 'after', title: string, requires: ('kube-proxy' | 'cilium-socket-lb')[], fails = false) => ({
+      phase,
+      title,
+      requires,
+      async run() {
+        ran.push(title);
+        if (fails) throw new Error(`${title} failed`);
+      },
+    });
+    return {
+      ...waitingScenario('two-clusters', 0, []),
+      targets: ['local', 'kind'],
+      steps: [
+        step('setup', 'socket-lb setup', ['cilium-socket-lb']),
+        step('symptom', 'socket-lb symptom', ['cilium-socket-lb']),
+        step('after', 'socket-lb after', ['cilium-socket-lb']),
+        ...(options.noContrast ? [] : [step('after', 'kube-proxy contrast', ['kube-proxy'], options.kubeProxyFails)]),
+      ],
+    };
+  }
+
+  it('on a kube-proxy cluster: the socket-LB steps are not run here, naming the part; the kube-proxy step runs; the scenario passes with what it showed', async () => {
+    const ran: string[] = [];
+    const asked: string[][] = [];
+    const result = await runScenario(twoClusters(ran), { targetName: 'kind', createTarget: cluster('kube-proxy', asked) });
+    assert.deepEqual(ran, ['kube-proxy contrast']);
+    assert.deepEqual(asked, [['cilium-socket-lb'], ['kube-proxy']], 'each part read once');
+    assert.equal(result.status, 'passed', result.reason);
+    assert.deepEqual(result.steps.map((s) => `${s.title} ${s.status}`), ['start the lab passed', 'socket-lb setup skipped', 'socket-lb symptom skipped', 'socket-lb after skipped', 'kube-proxy contrast passed', 'stop the lab passed']);
+    assert.equal(result.steps[2].error, "not run here: needs Cilium's socket LB (kind/cilium-kube-proxy-free.yaml)");
+    assert.equal(result.reason, "passed with what this cluster can show; steps not run here need Cilium's socket LB (kind/cilium-kube-proxy-free.yaml)");
+  });
+
+  it('on a kube-proxy-free cluster: the socket-LB steps run and the kube-proxy step is not run here', async () => {
+    const ran: string[] = [];
+    const result = await runScenario(twoClusters(ran), { targetName: 'kind', createTarget: cluster('cilium-socket-lb') });
+    assert.deepEqual(ran, ['socket-lb setup', 'socket-lb symptom', 'socket-lb after']);
+    assert.equal(result.status, 'passed', result.reason);
+    const contrast = result.steps.find((s) => s.title === 'kube-proxy contrast');
+    assert.equal(contrast?.status, 'skipped');
+    assert.match(contrast?.error ?? '', /^not run here: needs kube-proxy \(/);
+  });
+
+  it('the only step this cluster can show failing fails the scenario; with no step it can show, the scenario is not run and nothing starts', async () => {
+    const failing = await runScenario(twoClusters([], { kubeProxyFails: true }), { targetName: 'kind', createTarget: cluster('kube-proxy') });
+    assert.equal(failing.status, 'failed');
+    assert.equal(failing.reason, 'after: kube-proxy contrast failed');
+    let started = false;
+    const target = () => ({ ...cluster('kube-proxy')(), start: async () => void (started = true) }) as unknown as Target;
+    const none = await runScenario(twoClusters([], { noContrast: true }), { targetName: 'kind', createTarget: target });
+    assert.equal(none.status, 'not-run');
+    assert.equal(none.reason, "not run here: needs Cilium's socket LB (kind/cilium-kube-proxy-free.yaml)");
+    assert.equal(started, false);
+  });
+
+  it('a target without missingParts plays every part: every step runs', async () => {
+    const ran: string[] = [];
+    const result = await runScenario(twoClusters(ran), { targetName: 'local', createTarget: standInTarget });
+    assert.deepEqual(ran, ['socket-lb setup', 'socket-lb symptom', 'socket-lb after', 'kube-proxy contrast']);
+    assert.equal(result.status, 'passed', result.reason);
+    assert.equal(result.reason, undefined);
+  });
+});

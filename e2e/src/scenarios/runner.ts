@@ -2,10 +2,15 @@
  * Runs scenarios against a target, each in a lab of its own that is torn down whatever happens: one
  * after another, or several side by side (each lab on its own addresses, queue and processes). A scenario passes only when every step passed, including the symptom steps
  * (seen while broken) and the after steps (gone after the fix).
+ *
+ * Cluster parts: a scenario whose `requires` the cluster lacks is not run (nothing installed). A step whose own
+ * `requires` the cluster lacks is skipped, "not run here: needs ...", never passed. When the cluster lacks the parts
+ * of every symptom step, the scenario runs what it can show instead (the steps that need a part this cluster has,
+ * e.g. kube-proxy's harmless restart) and passes only if one of those passed; when it can run none, it is not run.
  */
 import { randomBytes } from 'node:crypto';
-import type { Target } from '../targets/target';
-import { type Evidence, type Phase, type Scenario, type ScenarioOptions, StepNotRunError, type TargetName } from './model';
+import type { ClusterPart, Target } from '../targets/target';
+import { type Evidence, type Phase, type Scenario, type ScenarioOptions, type Step, StepNotRunError, type TargetName } from './model';
 
 export type StepStatus = 'passed' | 'failed' | 'skipped';
 /** needs-target: not written for this target; not-run: this target's cluster lacks a part it needs. */
@@ -27,7 +32,7 @@ export interface ScenarioResult {
   status: ScenarioStatus;
   durationMs: number;
   steps: StepResult[];
-  /** Why it did not run or what failed, in one line. */
+  /** Why it did not run or what failed, in one line; for a pass, the steps this cluster could not run and what they need. */
   reason?: string;
 }
 
@@ -59,6 +64,16 @@ export function defaultOptions(overrides: Partial<ScenarioOptions> = {}): Scenar
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The parts of `parts` the target lacks, each with its lines (what is missing, how to get it); absent when it has it. */
+async function missingByPart(target: Target, parts: readonly ClusterPart[]): Promise<Map<ClusterPart, string[]>> {
+  const missing = new Map<ClusterPart, string[]>();
+  for (const part of parts) {
+    const lines = (await target.missingParts?.([part])) ?? [];
+    if (lines.length) missing.set(part, lines);
+  }
+  return missing;
 }
 
 export async function runScenario(scenario: Scenario, run: RunOptions): Promise<ScenarioResult> {
@@ -94,13 +109,16 @@ export async function runScenario(scenario: Scenario, run: RunOptions): Promise<
     return result;
   };
 
+  // The cluster parts the scenario and its steps need, each read once; a target without missingParts plays them all.
+  const onTarget = (step: Step) => !step.targets || step.targets.includes(run.targetName);
+  const parts = [...new Set([...(scenario.requires ?? []), ...scenario.steps.filter(onTarget).flatMap((s) => s.requires ?? [])])];
   let target: Target | undefined;
-  if (scenario.requires?.length) {
+  let missing = new Map<ClusterPart, string[]>();
+  if (parts.length) {
     target = run.createTarget();
-    let missing: string[];
     const checkStarted = Date.now();
     try {
-      missing = (await target.missingParts?.(scenario.requires)) ?? [];
+      missing = await missingByPart(target, parts);
     } catch (error) {
       // A part that is absent means "not run here"; failing to find out (forbidden, a timeout) is a failure.
       const title = 'check the cluster parts';
@@ -110,9 +128,21 @@ export async function runScenario(scenario: Scenario, run: RunOptions): Promise<
       emit({ type: 'step-end', scenario, step });
       return finish('failed', `lab: ${step.error}`);
     }
-    if (missing.length) return finish('not-run', `not run here: needs ${missing.join('; ')}`);
   }
+  const lacking = (wanted: readonly ClusterPart[] = []) => [...new Set(wanted.flatMap((part) => missing.get(part) ?? []))];
+  const scenarioLacks = lacking(scenario.requires);
+  if (scenarioLacks.length) return finish('not-run', `not run here: needs ${scenarioLacks.join('; ')}`);
+  const stepLacks = new Map(scenario.steps.map((step) => [step, lacking(step.requires)]));
+  const runnable = scenario.steps.filter((step) => onTarget(step) && !stepLacks.get(step)?.length);
+  // What this cluster can show: a symptom step; where it lacks the parts of every symptom step, a step that needs a
+  // part it has (the contrast: kube-proxy's harmless restart on a cluster without the socket LB the symptom needs).
+  const notRunHere = [...new Set(scenario.steps.filter(onTarget).flatMap((step) => stepLacks.get(step) ?? []))];
+  const contrastOnly = notRunHere.length > 0 && !runnable.some((step) => step.phase === 'symptom');
+  const shows = (step: Step) => (contrastOnly ? Boolean(step.requires?.length) : step.phase === 'symptom');
+  if (contrastOnly && !runnable.some(shows)) return finish('not-run', `not run here: needs ${notRunHere.join('; ')}`);
+
   let failure: string | undefined;
+  let shown = false;
   try {
     const lab = await runStep('lab', 'start the lab', async () => {
       target ??= run.createTarget();
@@ -121,9 +151,11 @@ export async function runScenario(scenario: Scenario, run: RunOptions): Promise<
     if (lab.status === 'failed') failure = `lab: ${lab.error}`;
     const state: Record<string, unknown> = {};
     for (const step of scenario.steps) {
-      const otherTarget = step.targets && !step.targets.includes(run.targetName);
-      if (failure || run.skipPhases?.includes(step.phase) || otherTarget) {
-        const reason = !failure && otherTarget ? { error: `not run on the ${run.targetName} target: this step runs on the ${step.targets?.join(' or ')} target` } : {};
+      const otherTarget = !onTarget(step);
+      const lacks = stepLacks.get(step) ?? [];
+      if (failure || run.skipPhases?.includes(step.phase) || otherTarget || lacks.length) {
+        const why = otherTarget ? `not run on the ${run.targetName} target: this step runs on the ${step.targets?.join(' or ')} target` : lacks.length ? `not run here: needs ${lacks.join('; ')}` : '';
+        const reason = !failure && why ? { error: why } : {};
         const skipped: StepResult = { phase: step.phase, title: step.title, status: 'skipped', durationMs: 0, evidence: [], ...reason };
         steps.push(skipped);
         emit({ type: 'step-end', scenario, step: skipped });
@@ -134,6 +166,7 @@ export async function runScenario(scenario: Scenario, run: RunOptions): Promise<
         return step.run({ target, options, state, evidence: (source, text) => void evidence.push({ source, text }) });
       });
       if (result.status === 'failed') failure = `${step.phase}: ${result.error}`;
+      if (result.status === 'passed' && shows(step)) shown = true;
     }
   } finally {
     // A lab that did not stop or a leftover that was not removed can carry a fault into the next scenario:
@@ -149,9 +182,10 @@ export async function runScenario(scenario: Scenario, run: RunOptions): Promise<
       if (cleaned.status === 'failed') failure ??= `lab: clean up: ${cleaned.error}`;
     }
   }
-  const ranSymptom = steps.some((s) => s.phase === 'symptom' && s.status === 'passed');
-  if (!failure && !ranSymptom) failure = 'no symptom step passed: nothing was shown';
-  return finish(failure ? 'failed' : 'passed', failure);
+  if (!failure && !shown) failure = contrastOnly ? 'no step this cluster can run passed: nothing was shown' : 'no symptom step passed: nothing was shown';
+  // Passed with what this cluster can show: the steps it could not run are named, never counted as passed.
+  const partial = notRunHere.length ? `passed with what this cluster can show; steps not run here need ${notRunHere.join('; ')}` : undefined;
+  return finish(failure ? 'failed' : 'passed', failure ?? partial);
 }
 
 /**

@@ -1,27 +1,36 @@
 /**
- * Seed 003: ingress-nginx with `auth-url`, on Cilium without kube-proxy. After `kubectl rollout restart
- * deployment coredns` the CoreDNS pods have new addresses; nginx's resolver keeps one connected UDP
- * socket, which Cilium's socket-LB translated to one CoreDNS pod at connect() time, so its queries keep
- * going to the old pod address and are dropped ("Stale or unroutable IP"): the auth subrequests fail
- * and every request is a 500 until nginx is reloaded (a new socket, translated anew). With kube-proxy
- * (per-packet DNAT, conntrack flushed for the gone endpoint) the same restart does no harm.
- * auth-proxy plays the ingress controller; external-server plays the auth service and the echo upstream.
+ * Seed 003: nginx with ingress-nginx's `auth-url`, on Cilium without kube-proxy. After `kubectl rollout restart
+ * deployment coredns` the CoreDNS pods have new addresses; nginx's resolver keeps one connected UDP socket, which
+ * Cilium's socket LB translated to one CoreDNS pod at connect() time, so its queries keep going to the old pod
+ * address and are dropped ("Stale or unroutable IP"): the auth subrequests fail and every request is a 500 until
+ * nginx is reloaded (a new socket, translated anew). With Cilium's default socket termination (the agent closes
+ * sockets to a deleted backend) or with kube-proxy (per-packet DNAT, conntrack flushed for the gone endpoint) the
+ * same restart does no harm.
+ *
+ * Who plays what: auth-proxy is the client (locally a Node stand-in for nginx's resolver; on a cluster the chart's
+ * authProxy, nginx configured like ingress-nginx renders auth-url); external-server is the auth service and the
+ * echo upstream (on a cluster external-server's /auth and store-front).
+ *
+ * Which steps run where: the socket-LB steps need Cilium's socket LB (kind/cilium-kube-proxy-free.yaml), the
+ * kube-proxy comparison needs kube-proxy (kind/cluster.yaml): each cluster runs what it can show and reports the
+ * others as not run here. The local target plays both (its kube-dns stand-in switches modes), but has no socket
+ * termination to switch.
  */
-import { outcome, type HttpResult, httpRequest } from '../evidence/http';
+import { outcome, type HttpResult } from '../evidence/http';
 import { pollUntil } from '@faultline/test-support';
 import { serviceFor } from '../lab/labs';
 import { type DeploymentSpec, type LabSpec, serviceFqdn } from '../lab/spec';
 import type { ClusterDnsControl } from '../targets/cluster-dns-control';
 import type { Target } from '../targets/target';
-import { expect, type Scenario, StepNotRunError } from './model';
+import { expect, type Scenario, type StepContext, StepNotRunError } from './model';
+import { ATTEMPTS, AUTH_PROXY, attempts, dropEvidence, isNginxAuthFailure, queriesFrom, request, showQueries, statusLines, throughProxy } from './stale-dns-evidence';
 
-const AUTH_PROXY = 'auth-proxy';
 const AUTH_HOST = serviceFqdn('auth');
 /** nginx `resolver ... valid=`: short, so the restart shows within a few requests (ingress-nginx: 30 s). */
 const RESOLVER_VALID_MS = 1000;
 const RESOLVER_TIMEOUT_MS = 500;
-/** Requests of the seed's test-ingress.sh per phase. */
-const ATTEMPTS = 10;
+/** Between requests after a restart that should do no harm: long enough for the cached answer (valid=) to expire several times over. */
+const NO_HARM_INTERVAL_MS = Math.ceil((3 * RESOLVER_VALID_MS) / ATTEMPTS);
 
 export function staleDnsLab(): LabSpec {
   const auth: DeploymentSpec = { name: 'auth', app: 'external-server', port: 8080, serviceName: 'auth' };
@@ -45,49 +54,18 @@ function clusterDns(target: Target): ClusterDnsControl {
   return target.clusterDns;
 }
 
-const request = (target: Target): Promise<HttpResult> =>
-  httpRequest(`${target.serviceUrl(AUTH_PROXY)}/`, { timeoutMs: 5_000, headers: target.serviceHeaders?.(AUTH_PROXY) });
-
-/** test-ingress.sh's loop: `count` requests, one every `intervalMs`, each status kept. */
-async function attempts(target: Target, count: number, intervalMs = 200): Promise<HttpResult[]> {
-  const results: HttpResult[] = [];
-  await pollUntil(
-    async () => {
-      results.push(await request(target));
-      return results.length >= count ? true : undefined;
-    },
-    { timeoutMs: count * (intervalMs + 6_000), intervalMs, what: `${count} requests through ${AUTH_PROXY}` },
-  );
-  return results;
-}
-
 /**
- * On kind the resolver socket, the dropped datagrams and CoreDNS queries by client are not observable
- * through kubectl (ingress-nginx does not log its resolver socket, drops need `cilium monitor`, CoreDNS logs
- * only where its Corefile has `log`): there the scenario asserts the statuses and the reload only.
+ * Locally the resolver socket (auth-proxy's log), the dropped datagrams by socket and the DNS queries by client are
+ * the stand-ins' own and are asserted. On kind nginx does not log its resolver socket and CoreDNS logs queries only
+ * where its Corefile has `log`: the scenario asserts the statuses and nginx's error lines, and shows the agents'
+ * drops without asserting them.
  */
 const localEvidence = (target: Target) => target.name === 'local';
-
-/** The label of test-ingress.sh's loop as the harness runs it. */
-const throughProxy = (target: Target, when: string) => `${target.sources.serviceRequests(AUTH_PROXY)}, test-ingress.sh's loop ${when}`;
-
-const statusLines = (results: readonly HttpResult[]) => results.map((r, i) => `Attempt: ${i + 1} Status Code: ${outcome(r)}`).join('\n');
 
 async function podIp(target: Target, deployment: string): Promise<string> {
   const [pod] = await target.pods(deployment);
   return pod.ip;
 }
-
-/** Queries each current DNS pod got from `ip` since `since`. */
-async function queriesFrom(dns: ClusterDnsControl, ip: string, since: number): Promise<{ pod: string; ip: string; count: number }[]> {
-  return (await dns.podQueries()).map((pod) => ({
-    pod: pod.pod,
-    ip: pod.ip,
-    count: pod.queries.filter((q) => q.src.startsWith(`${ip}:`) && Date.parse(q.time) >= since).length,
-  }));
-}
-
-const showQueries = (rows: { pod: string; ip: string; count: number }[]) => rows.map((r) => `${r.pod} (${r.ip}): ${r.count} queries`).join('\n');
 
 async function resolverSocket(target: Target, since = 0): Promise<string> {
   const lines = await target.logs(AUTH_PROXY, {
@@ -99,6 +77,21 @@ async function resolverSocket(target: Target, since = 0): Promise<string> {
   return String(last.resolver_socket ?? last.new_socket);
 }
 
+/** A CoreDNS restart that should do no harm: 10 × 200 before, the restart, 10 × 200 after from the same client. */
+async function harmlessRestart({ target, evidence }: StepContext, how: string): Promise<{ since: number; oldIps: string[] }> {
+  const dns = clusterDns(target);
+  const warm = await attempts(target, ATTEMPTS);
+  evidence(throughProxy(target, `${how}, before the cluster DNS restart`), statusLines(warm));
+  expect(warm.every((r) => r.status === 200), `every request should be 200 ${how} before the restart:\n${statusLines(warm)}`);
+  const since = Date.now();
+  const { before, after } = await dns.rolloutRestart();
+  evidence(dns.sources.rolloutRestart(), `before: ${before.join(', ')}\nafter:  ${after.join(', ')}`);
+  const results = await attempts(target, ATTEMPTS, NO_HARM_INTERVAL_MS);
+  evidence(throughProxy(target, `${how}, after the cluster DNS restart (no reload)`), statusLines(results));
+  expect(results.every((r) => r.status === 200), `every request should be 200 ${how} after the restart, without a reload:\n${statusLines(results)}`);
+  return { since, oldIps: before };
+}
+
 export const staleDnsServer: Scenario = {
   id: 'stale-dns-server',
   seed: '003',
@@ -107,14 +100,13 @@ export const staleDnsServer: Scenario = {
   symptom: 'auth subrequests fail after the DNS restart until the client reloads',
   fix: 'reload the client → 200',
   targets: ['local', 'kind'],
-  typicalSeconds: 11,
-  // On a cluster the symptom needs both: ingress-nginx's long-lived resolver socket and Cilium's socket LB.
-  requires: ['ingress-nginx', 'cilium-socket-lb'],
+  typicalSeconds: 16,
   lab: () => staleDnsLab(),
   steps: [
     {
       phase: 'setup',
       title: 'Cilium without kube-proxy (socket-LB); 10 requests through auth-proxy (auth-url) → 200',
+      requires: ['cilium-socket-lb'],
       async run({ target, state, evidence }) {
         const dns = clusterDns(target);
         await dns.setServiceMode('socket-lb');
@@ -135,6 +127,7 @@ export const staleDnsServer: Scenario = {
     {
       phase: 'break',
       title: 'kubectl -n kube-system rollout restart deployment coredns (new pod addresses)',
+      requires: ['cilium-socket-lb'],
       async run({ target, state, evidence }) {
         const dns = clusterDns(target);
         state.brokenAt = Date.now();
@@ -146,10 +139,10 @@ export const staleDnsServer: Scenario = {
     {
       phase: 'symptom',
       title: 'auth subrequests fail (500): auth-proxy keeps querying the old CoreDNS address',
+      requires: ['cilium-socket-lb'],
       async run({ target, state, evidence }) {
         const dns = clusterDns(target);
         const since = state.brokenAt as number;
-        const socket = state.socket as string;
         const results: HttpResult[] = [];
         const failing = (r: HttpResult) => r.status === 500;
         await pollUntil(
@@ -164,8 +157,18 @@ export const staleDnsServer: Scenario = {
         expect(results.length <= 20 && results.slice(-3).every(failing), `requests should turn to 500 within 20 attempts:\n${statusLines(results)}`);
         const failed = results.at(-1);
         evidence(`${throughProxy(target, 'after the cluster DNS restart')}: the last answer`, `${failed?.status} ${failed?.body}`);
-        if (!localEvidence(target)) return;
+        const oldIps = state.oldDnsIps as string[];
 
+        if (!localEvidence(target)) {
+          // nginx logs why the auth subrequest failed; the agents' drops are shown, not asserted.
+          await target.waitForLog(AUTH_PROXY, isNginxAuthFailure, { since, what: `an ${AUTH_PROXY} (nginx) error line about the auth subrequest` });
+          const lines = await target.logs(AUTH_PROXY, { since, match: isNginxAuthFailure });
+          evidence(target.sources.logs(AUTH_PROXY), lines.slice(0, 6).map((l) => l.text).join('\n'));
+          evidence(dns.sources.drops(), await dropEvidence(dns, since, oldIps));
+          return;
+        }
+
+        const socket = state.socket as string;
         const line = await target.waitForLog(AUTH_PROXY, (l) => l.json?.msg === 'auth request failed' && l.json?.code === 'ETIMEDOUT', {
           since,
           what: `an ${AUTH_PROXY} log line naming the DNS timeout`,
@@ -182,7 +185,6 @@ export const staleDnsServer: Scenario = {
             .map((d) => `xx drop (${d.reason}) ${d.client} -> ${d.endpoint} udp`)
             .join('\n') + `\n(kube-dns endpoints now: ${service.endpoints.join(', ')})`,
         );
-        const oldIps = state.oldDnsIps as string[];
         expect(drops.length > 0 && drops.every((d) => oldIps.includes(d.endpoint.split(':')[0])), `${AUTH_PROXY}'s queries should be dropped on the way to an old CoreDNS address (${oldIps.join(', ')})`);
 
         const fresh = await target.podRequest(`http://echo:8080/`);
@@ -196,11 +198,18 @@ export const staleDnsServer: Scenario = {
     {
       phase: 'fix',
       title: 'reload nginx (nginx -s reload: SIGHUP to auth-proxy)',
+      requires: ['cilium-socket-lb'],
       async run({ target, state, evidence }) {
         const since = Date.now();
         state.fixedAt = since;
-        const reloaded = await clusterDns(target).signalPods(AUTH_PROXY, 'SIGHUP');
-        if (!localEvidence(target)) return evidence(clusterDns(target).sources.signalPods(AUTH_PROXY, 'SIGHUP'), reloaded.join(', '));
+        const dns = clusterDns(target);
+        const reloaded = await dns.signalPods(AUTH_PROXY, 'SIGHUP');
+        if (!localEvidence(target)) {
+          evidence(dns.sources.signalPods(AUTH_PROXY, 'SIGHUP'), reloaded.join(', '));
+          // nginx's master logs the SIGHUP it got: "signal 1 (SIGHUP) received from <pid>, reconfiguring".
+          const line = await target.waitForLog(AUTH_PROXY, (l) => /\(SIGHUP\) received.*reconfiguring/.test(l.text), { since, what: `${AUTH_PROXY} (nginx) reconfiguring` });
+          return evidence(target.sources.logs(AUTH_PROXY), line.text);
+        }
         const line = await target.waitForLog(AUTH_PROXY, (l) => l.json?.msg === 'reloaded: resolver socket re-created', { since, what: `${AUTH_PROXY} reloading` });
         evidence(target.sources.logs(AUTH_PROXY), line.text);
       },
@@ -208,6 +217,7 @@ export const staleDnsServer: Scenario = {
     {
       phase: 'after',
       title: 'requests → 200 again; the new resolver socket reaches the new CoreDNS pods',
+      requires: ['cilium-socket-lb'],
       async run({ target, state, evidence }) {
         const dns = clusterDns(target);
         const since = state.fixedAt as number;
@@ -231,25 +241,37 @@ export const staleDnsServer: Scenario = {
     },
     {
       phase: 'after',
-      title: 'with kube-proxy (per-packet DNAT) the same restart does no harm, without a reload',
-      // A kind cluster's Service translation is fixed when the cluster is created, and this scenario needs
-      // the socket LB for its symptom: the comparison cannot switch to kube-proxy there.
-      targets: ['local'],
-      async run({ target, state, evidence }) {
-        if (target.name !== 'local') {
-          throw new StepNotRunError(target.name, 'the Service translation is fixed when the cluster is created (the symptom needs the socket LB; kind/cilium-kube-proxy-partial.yaml has kube-proxy)');
+      title: "with Cilium's default socket termination (bpf-lb-sock-terminate-pod-connections: true) the same restart does no harm, without a reload",
+      requires: ['cilium-socket-lb'],
+      async run(ctx) {
+        const { target, evidence } = ctx;
+        const dns = clusterDns(target);
+        if (!dns.setSocketTermination) {
+          throw new StepNotRunError(target.name, "the kube-dns stand-in has no socket termination to switch (Cilium's agent closing sockets to a deleted backend)");
         }
+        await dns.setSocketTermination(true);
+        try {
+          evidence(dns.sources.socketTermination?.(true) ?? 'socket termination on', 'every Cilium agent restarted with it');
+          const { since, oldIps } = await harmlessRestart(ctx, 'with socket termination');
+          evidence(dns.sources.drops(), await dropEvidence(dns, since, oldIps));
+        } finally {
+          await dns.setSocketTermination(false);
+        }
+        evidence(dns.sources.socketTermination?.(false) ?? 'socket termination off', 'back off as the symptom needs it; every Cilium agent restarted');
+      },
+    },
+    {
+      phase: 'after',
+      title: 'with kube-proxy (per-packet DNAT) the same restart does no harm, without a reload',
+      requires: ['kube-proxy'],
+      async run(ctx) {
+        const { target, state, evidence } = ctx;
         const dns = clusterDns(target);
         await dns.setServiceMode('kube-proxy');
-        const warm = await attempts(target, 3);
-        expect(warm.every((r) => r.status === 200), `requests should be 200 in kube-proxy mode:\n${statusLines(warm)}`);
-        const since = Date.now();
-        const { before, after } = await dns.rolloutRestart();
-        evidence(dns.sources.rolloutRestart(), `before: ${before.join(', ')}\nafter:  ${after.join(', ')}`);
-        // Long enough for the cached answer (valid=) to expire several times over.
-        const results = await attempts(target, ATTEMPTS, Math.ceil((3 * RESOLVER_VALID_MS) / ATTEMPTS));
-        evidence(throughProxy(target, 'with per-packet Service translation, after the cluster DNS restart'), statusLines(results));
-        expect(results.every((r) => r.status === 200), `every request should be 200 with kube-proxy:\n${statusLines(results)}`);
+        const service = await dns.service();
+        evidence(dns.sources.service(), `${service.address} (${service.mode}) → ${service.endpoints.join(', ')}`);
+        const { since, oldIps } = await harmlessRestart(ctx, 'with per-packet Service translation');
+        if (!localEvidence(target)) return evidence(dns.sources.drops(), await dropEvidence(dns, since, oldIps));
         const socket = await resolverSocket(target);
         const seen = await queriesFrom(dns, state.proxyIp as string, since);
         evidence(`${dns.sources.podQueries()}: newest pods, from ${AUTH_PROXY} (same resolver socket ${socket}, no reload)`, showQueries(seen));

@@ -32,12 +32,14 @@ export interface ClusterDnsSources {
   service(): string;
   /** rolloutRestart(): the DNS pods' addresses before and after. */
   rolloutRestart(): string;
-  /** drops(): datagrams dropped on the way to a DNS pod that is gone. */
+  /** drops() and dropsWatched(): datagrams dropped on the way to a DNS pod that is gone. */
   drops(): string;
   /** podQueries(): each DNS pod's query log. */
   podQueries(): string;
   /** signalPods(deployment, signal). */
   signalPods(deployment: string, signal: NodeJS.Signals): string;
+  /** setSocketTermination(on), where the target has it. */
+  socketTermination?(on: boolean): string;
 }
 
 /** Sources of what IngressControl returns and of the requests sent through it. */

@@ -50,8 +50,13 @@ export interface DnsQueryRecord {
 
 export type DnsRole = 'cluster' | 'upstream';
 
-/** Parts of a cluster some scenarios need beyond a plain kind cluster. */
-export type ClusterPart = 'ingress-nginx' | 'cilium-socket-lb';
+/**
+ * Parts of a cluster some scenarios (or some of their steps) need beyond a plain kind cluster:
+ * - ingress-nginx: its controller (canary-split);
+ * - cilium-socket-lb: Services translated by Cilium's socket LB, without kube-proxy (kind/cilium-kube-proxy-free.yaml);
+ * - kube-proxy: Services translated by kube-proxy, packet by packet (kind/cluster.yaml, cilium-kube-proxy-partial).
+ */
+export type ClusterPart = 'ingress-nginx' | 'cilium-socket-lb' | 'kube-proxy';
 
 export interface TraceFilter {
   serviceName?: string;
@@ -74,8 +79,6 @@ export interface Target {
 
   /** Base URL of a Service as the harness reaches it (an ingress or port-forward on a cluster). */
   serviceUrl(service: string): string;
-  /** Headers a request to serviceUrl(service) needs (the Host an Ingress routes by, on a cluster); none when absent. */
-  serviceHeaders?(service: string): Record<string, string> | undefined;
   /**
    * A request made from inside the cluster, as `kubectl exec test-pod -- curl` would: host names resolve
    * through the cluster DNS with the pod's search list and ndots, each request on a new connection.

@@ -1,6 +1,6 @@
 /**
  * One policy for the system tools some tests need (a browser, promtool, dig, shellcheck, Docker, k6,
- * Java, helm): on a developer's machine a test whose tool is absent is skipped with one line naming the tool
+ * Java, helm, nginx): on a developer's machine a test whose tool is absent is skipped with one line naming the tool
  * and its install command; with `CI` set (CI installs them all) the test runs and fails, saying which
  * tool is missing, so that CI never passes by skipping.
  *
@@ -10,7 +10,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export type SystemTool = 'chromium' | 'promtool' | 'dig' | 'shellcheck' | 'docker' | 'k6' | 'java' | 'helm';
+export type SystemTool = 'chromium' | 'promtool' | 'dig' | 'shellcheck' | 'docker' | 'k6' | 'java' | 'helm' | 'nginx';
 
 type Env = Record<string, string | undefined>;
 
@@ -34,6 +34,8 @@ export const SYSTEM_TOOLS: Readonly<Record<SystemTool, ToolInfo>> = {
   k6: { candidates: (env) => [path.join(toolsBin(env), 'k6'), 'k6'], install: 'bash scripts/dev/install-k6.sh' },
   java: { candidates: () => ['java'], install: 'apt-get install default-jre-headless' },
   helm: { candidates: (env) => [path.join(toolsBin(env), 'helm'), 'helm'], install: 'bash scripts/dev/install-helm.sh' },
+  // Debian installs it in /usr/sbin, which a user's PATH may lack.
+  nginx: { candidates: () => ['nginx', '/usr/sbin/nginx'], install: 'apt-get install nginx' },
 };
 
 function isExecutableFile(file: string): boolean {

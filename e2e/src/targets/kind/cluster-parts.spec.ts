@@ -1,6 +1,7 @@
-// Which cluster parts a scenario needs that the cluster lacks, read through a fake kubectl (no cluster can be
-// reached from the unit tests; npm run test:kind runs the same against a real one), and how the runner
-// reports such a scenario: not run, naming the part, without installing a lab; a kubectl that fails is an error.
+// Which cluster parts a scenario (or a step) needs that the cluster lacks, read through a fake kubectl (no cluster
+// can be reached from the unit tests; npm run test:kind runs the same against a real one), and how the runner
+// reports such a scenario: not run, naming the part, without installing a lab; a kubectl that fails is an error;
+// a step that needs a part the cluster lacks is not run here while the others run.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Scenario } from '../../scenarios/model';
@@ -48,6 +49,15 @@ describe('KindTarget.missingParts (fake kubectl)', () => {
   it('finds nothing missing on a Cilium kube-proxy-free cluster with ingress-nginx', async () => {
     const target = new KindTarget({ runner: new FakeCommandRunner(cluster({ ingress: true, socketLb: true })) });
     assert.deepEqual(await target.missingParts(['ingress-nginx', 'cilium-socket-lb']), []);
+  });
+
+  it('kube-proxy: missing on the kube-proxy-free cluster, naming kind/cluster.yaml; present on a kube-proxy cluster', async () => {
+    const free = new KindTarget({ runner: new FakeCommandRunner(cluster({ ingress: false, socketLb: true })) });
+    assert.deepEqual(await free.missingParts(['kube-proxy']), [
+      "kube-proxy (this cluster translates Services with Cilium's socket LB: kind/cluster.yaml (scripts/cluster/create-cluster.sh), or kind/cilium-kube-proxy-partial.yaml (--config cilium-kube-proxy-partial))",
+    ]);
+    const kubeProxy = new KindTarget({ runner: new FakeCommandRunner(cluster({ ingress: false, socketLb: false })) });
+    assert.deepEqual(await kubeProxy.missingParts(['kube-proxy']), []);
   });
 
   it('a kubectl failure is an error quoting kubectl, not a missing part', async () => {

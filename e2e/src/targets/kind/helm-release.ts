@@ -30,9 +30,10 @@ const HELM_TIMEOUT_MS = 11 * 60_000;
 
 /**
  * The installed values an upgrade keeps: the lab images' repository, tag and pull policy (install.sh sets
- * them), pull secrets, and the images of the chart's RabbitMQ, Zipkin and Prometheus (kind/offline/values.yaml).
+ * them), pull secrets, and the images of the chart's RabbitMQ, Zipkin, Prometheus and authProxy nginx
+ * (kind/offline/values.yaml).
  */
-export const RELEASE_IMAGE_VALUES: readonly (readonly string[])[] = [['image'], ['imagePullSecrets'], ['rabbitmq', 'image'], ['zipkin', 'image'], ['prometheus', 'image']];
+export const RELEASE_IMAGE_VALUES: readonly (readonly string[])[] = [['image'], ['imagePullSecrets'], ['rabbitmq', 'image'], ['zipkin', 'image'], ['prometheus', 'image'], ['authProxy', 'image']];
 
 /** The RELEASE_IMAGE_VALUES found in `values`, at their paths; nothing else. */
 export function releaseImageValues(values: Record<string, unknown>): Record<string, unknown> {

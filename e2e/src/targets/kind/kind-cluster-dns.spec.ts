@@ -1,6 +1,7 @@
 // The kind target's cluster DNS control through a fake kubectl: no Kubernetes API, Cilium or CoreDNS can
 // exist on this machine, so these tests assert the exact commands and the reading of the kube-dns Service,
-// CoreDNS pods, Cilium's ConfigMap and CoreDNS log lines, written in the shapes the API and CoreDNS print.
+// CoreDNS pods, Cilium's ConfigMap, CoreDNS log lines and the agents' drop monitors, written in the shapes the API,
+// CoreDNS and cilium-dbg print.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeCommandRunner, type RecordedCommand, type Reply } from './fake-command-runner';
@@ -22,7 +23,7 @@ const KUBE_DNS = {
   },
 };
 
-/** Cilium 1.16's cilium-config as kind/cilium/kube-proxy-free.values.yaml leaves it (trimmed). */
+/** Cilium's cilium-config as kind/cilium/kube-proxy-free.values.yaml leaves it (trimmed). */
 const CILIUM_KUBE_PROXY_FREE = { kind: 'ConfigMap', data: { 'kube-proxy-replacement': 'true', 'bpf-lb-sock': 'true', 'bpf-lb-sock-terminate-pod-connections': 'false' } };
 const CILIUM_PARTIAL = { kind: 'ConfigMap', data: { 'kube-proxy-replacement': 'false', 'bpf-lb-sock': 'false', 'enable-node-port': 'true' } };
 const NOT_FOUND = { code: 1, stdout: '', stderr: 'Error from server (NotFound): configmaps "cilium-config" not found\n' };
@@ -33,15 +34,19 @@ const corednsPods = (...names: [string, string][]) => ({
   items: names.map(([name, ip]) => ({ ...pod(name, 'coredns', ip, 53), metadata: { name, namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } } as { name: string; deletionTimestamp?: string } })),
 });
 
-function kubectl(state: { cilium: Reply; kubeProxy: boolean; pods: () => object; logs?: string }) {
+/** The Cilium agents as `kubectl -n kube-system get pods -l k8s-app=cilium -o json` lists them (trimmed). */
+const ciliumAgents = (...names: string[]) => ({ kind: 'List', items: names.map((name) => ({ metadata: { name, labels: { 'k8s-app': 'cilium' } }, status: { phase: 'Running' } })) });
+
+function kubectl(state: { cilium: Reply; kubeProxy: boolean; pods: () => object; logs?: string; agents?: object }) {
   return (c: RecordedCommand): Reply | undefined => {
     const line = c.args.join(' ');
     if (line.includes('get configmap cilium-config')) return state.cilium;
+    if (line.includes('get pods -l k8s-app=cilium')) return state.agents ?? ciliumAgents();
     if (line.includes('get daemonset kube-proxy')) return state.kubeProxy ? 'daemonset.apps/kube-proxy\n' : '';
     if (line.includes('get service kube-dns')) return KUBE_DNS;
     if (line.includes('get pods -l k8s-app=kube-dns')) return state.pods();
     if (line.includes('logs -l k8s-app=kube-dns')) return state.logs ?? '';
-    if (line.includes('rollout') || line.includes('nginx -s reload')) return '';
+    if (line.includes('rollout') || line.includes('nginx -s reload') || line.includes('patch configmap cilium-config')) return '';
     return undefined;
   };
 }
@@ -61,7 +66,7 @@ describe('KindTarget.clusterDns (fake kubectl: no cluster exists here)', () => {
     await target.clusterDns.setServiceMode('socket-lb');
     await assert.rejects(
       target.clusterDns.setServiceMode('kube-proxy'),
-      /translated in socket-lb mode and that is fixed when the cluster is created: kube-proxy needs a cluster from kind\/cilium-kube-proxy-partial\.yaml \(scripts\/cluster\/create-cluster\.sh --config cilium-kube-proxy-partial --ingress\)/,
+      /translated in socket-lb mode and that is fixed when the cluster is created: kube-proxy needs a cluster from kind\/cluster\.yaml \(scripts\/cluster\/create-cluster\.sh\), or kind\/cilium-kube-proxy-partial\.yaml/,
     );
     assert.equal(runner.lines().filter((l) => l.includes('cilium-config')).length, 1, 'the mode is read once');
   });
@@ -69,7 +74,7 @@ describe('KindTarget.clusterDns (fake kubectl: no cluster exists here)', () => {
   it('setServiceMode(socket-lb) on a kube-proxy cluster fails naming the kube-proxy-free config', async () => {
     const runner = new FakeCommandRunner(kubectl({ cilium: CILIUM_PARTIAL, kubeProxy: true, pods: () => corednsPods() }));
     const target = new KindTarget({ runner });
-    await assert.rejects(target.clusterDns.setServiceMode('socket-lb'), /socket-lb needs a cluster from kind\/cilium-kube-proxy-free\.yaml \(scripts\/cluster\/create-cluster\.sh --config cilium-kube-proxy-free --ingress\)/);
+    await assert.rejects(target.clusterDns.setServiceMode('socket-lb'), /socket-lb needs a cluster from kind\/cilium-kube-proxy-free\.yaml \(scripts\/cluster\/create-cluster\.sh --config cilium-kube-proxy-free\)/);
     await target.clusterDns.setServiceMode('kube-proxy');
   });
 
@@ -77,7 +82,8 @@ describe('KindTarget.clusterDns (fake kubectl: no cluster exists here)', () => {
     assert.equal(serviceModeOf(CILIUM_KUBE_PROXY_FREE, false), 'socket-lb');
     assert.equal(serviceModeOf({ data: { 'kube-proxy-replacement': 'strict', 'bpf-lb-sock': 'true' } }, false), 'socket-lb');
     assert.equal(serviceModeOf(CILIUM_PARTIAL, true), 'kube-proxy');
-    assert.equal(serviceModeOf(undefined, true), 'kube-proxy', 'kind/cluster.yaml: kindnet and kube-proxy');
+    assert.equal(serviceModeOf({ data: { 'kube-proxy-replacement': 'false', 'bpf-lb-sock': 'false' } }, true), 'kube-proxy', 'kind/cluster.yaml: Cilium as the CNI, kube-proxy');
+    assert.equal(serviceModeOf(undefined, true), 'kube-proxy', 'kube-proxy without Cilium');
     assert.equal(serviceModeOf({ data: { 'kube-proxy-replacement': 'true', 'bpf-lb-sock': 'false' } }, false), undefined);
   });
 
@@ -86,7 +92,7 @@ describe('KindTarget.clusterDns (fake kubectl: no cluster exists here)', () => {
     await assert.rejects(new KindTarget({ runner }).clusterDns.setServiceMode('socket-lb'), /cannot tell how this cluster translates Service addresses/);
   });
 
-  it('rolloutRestart(): rollout restart + rollout status of coredns, the pod IPs before and after (terminating pods left out)', async () => {
+  it('rolloutRestart(): the agents\' drop watch first, then rollout restart + rollout status of coredns, the pod IPs before and after (terminating pods left out)', async () => {
     let restarted = false;
     const runner = new FakeCommandRunner((c) => {
       if (c.args.includes('restart')) restarted = true;
@@ -104,6 +110,7 @@ describe('KindTarget.clusterDns (fake kubectl: no cluster exists here)', () => {
     const target = new KindTarget({ runner });
     assert.deepEqual(await target.clusterDns.rolloutRestart(), { before: ['10.244.0.3', '10.244.0.4'], after: ['10.244.1.17', '10.244.2.21'] });
     assert.deepEqual(runner.lines(), [
+      'kubectl -n kube-system get pods -l k8s-app=cilium -o json',
       'kubectl -n kube-system get pods -l k8s-app=kube-dns -o json',
       'kubectl -n kube-system rollout restart deployment coredns',
       'kubectl -n kube-system rollout status deployment coredns --timeout=180s',
@@ -111,7 +118,7 @@ describe('KindTarget.clusterDns (fake kubectl: no cluster exists here)', () => {
     ]);
   });
 
-  it('podQueries(): CoreDNS log lines per CoreDNS pod; drops() is empty (it takes cilium monitor on a node)', async () => {
+  it('podQueries(): CoreDNS log lines per CoreDNS pod; drops() is empty before any watch', async () => {
     const logs = [
       '[pod/coredns-7d4b8c9f6-h2k8m/coredns] 2025-03-01T10:02:00.100000000Z [INFO] 10.244.1.30:40211 - 511 "A IN external-server.faultline.svc.cluster.local. udp 61 false 512" NOERROR qr,aa,rd 118 0.000211s',
       '[pod/coredns-7d4b8c9f6-p9x3z/coredns] 2025-03-01T10:02:01.000000000Z [INFO] plugin/reload: Running configuration SHA512 = 591c',
@@ -133,11 +140,71 @@ describe('KindTarget.clusterDns (fake kubectl: no cluster exists here)', () => {
     assert.deepEqual(await target.clusterDns.drops(), []);
   });
 
-  it("signalPods('auth-proxy', SIGHUP): nginx -s reload in the ingress-nginx controller; anything else is refused, naming why", async () => {
+  it("signalPods('auth-proxy', SIGHUP): nginx -s reload in the chart's auth-proxy pod, in the lab's namespace; anything else is refused, naming why", async () => {
     const runner = new FakeCommandRunner(kubectl({ cilium: CILIUM_KUBE_PROXY_FREE, kubeProxy: false, pods: () => corednsPods() }));
-    const target = new KindTarget({ runner, context: 'kind-faultline-bpf' });
-    assert.deepEqual(await target.clusterDns.signalPods('auth-proxy', 'SIGHUP'), ['deploy/ingress-nginx-controller']);
-    assert.deepEqual(runner.lines(), ['kubectl --context kind-faultline-bpf -n ingress-nginx exec deploy/ingress-nginx-controller -- nginx -s reload']);
-    await assert.rejects(target.clusterDns.signalPods('retry-backend', 'SIGTERM'), /SIGTERM to retry-backend: not supported by the kind target \(only SIGHUP to auth-proxy/);
+    const target = new KindTarget({ runner, context: 'kind-faultline-bpf', namespace: 'lab-3' });
+    assert.deepEqual(await target.clusterDns.signalPods('auth-proxy', 'SIGHUP'), ['deploy/auth-proxy']);
+    assert.deepEqual(runner.lines(), ['kubectl --context kind-faultline-bpf -n lab-3 exec deploy/auth-proxy -- nginx -s reload']);
+    assert.equal(target.clusterDns.sources.signalPods('auth-proxy', 'SIGHUP'), 'kubectl -n lab-3 exec deploy/auth-proxy -- nginx -s reload');
+    await assert.rejects(target.clusterDns.signalPods('retry-backend', 'SIGTERM'), /SIGTERM to retry-backend: not supported by the kind target \(only SIGHUP to auth-proxy: nginx -s reload\)/);
+  });
+
+  it("drops(): every agent's monitor started before the restart; the DNS drops it printed, raw lines kept; stop() ends the monitors", async () => {
+    const runner = new FakeCommandRunner(
+      kubectl({ cilium: CILIUM_KUBE_PROXY_FREE, kubeProxy: false, pods: () => corednsPods(['coredns-668d6bf9bc-4kq7x', '10.244.2.3']), agents: ciliumAgents('cilium-4xk2p', 'cilium-8q7zt', 'cilium-m2n9d') }),
+      undefined,
+      (stream) => ['Listening for events on 2 CPUs with 64x4096 of shared memory', 'Press Ctrl-C to quit'].forEach((line) => stream.write(line)),
+    );
+    const target = new KindTarget({ runner });
+    const since = Date.now();
+    await target.clusterDns.rolloutRestart();
+    assert.deepEqual(
+      runner.streams.map((s) => s.args.join(' ')),
+      ['cilium-4xk2p', 'cilium-8q7zt', 'cilium-m2n9d'].map((pod) => `-n kube-system exec ${pod} -c cilium-agent -- cilium-dbg monitor --type drop`),
+    );
+    assert.deepEqual(await target.clusterDns.drops(since), []);
+    assert.match(target.clusterDns.dropsWatched(since), /^3 agents in \d+ s$/);
+    const stale = 'xx drop (Stale or unroutable IP) flow 0x29e44ff to endpoint 0, ifindex 5, file bpf_lxc.c:1281, , identity 10977->unknown: 10.244.1.5:46958 -> 10.244.2.3:53 udp';
+    runner.streams[1].write(stale);
+    runner.streams[2].write('xx drop (Unsupported L3 protocol) flow 0x0 to endpoint 0, ifindex 9, file bpf_lxc.c:2212, , identity 37216->unknown: fe80::c85a:63ff:fe03:5b66 -> ff02::2 RouterSolicitation');
+    const drops = await target.clusterDns.drops(since);
+    assert.deepEqual(drops.map(({ client, endpoint, reason, line, watcher }) => ({ client, endpoint, reason, line, watcher })), [
+      { client: '10.244.1.5:46958', endpoint: '10.244.2.3:53', reason: 'Stale or unroutable IP', line: stale, watcher: 'cilium-8q7zt' },
+    ]);
+    assert.equal(target.clusterDns.sources.drops(), 'kubectl -n kube-system exec <pod> -c cilium-agent -- cilium-dbg monitor --type drop, every agent (k8s-app=cilium)');
+    await target.stop().catch(() => undefined);
+    assert.ok(runner.streams.every((s) => s.stopped), 'every monitor is stopped by the target');
+  });
+
+  it("setSocketTermination(): patches cilium-config, restarts the agents and waits; stop() puts the value found back", async () => {
+    const config = { data: { ...CILIUM_KUBE_PROXY_FREE.data } as Record<string, string> };
+    const runner = new FakeCommandRunner((c) => {
+      const line = c.args.join(' ');
+      if (line.includes('patch configmap cilium-config')) {
+        config.data['bpf-lb-sock-terminate-pod-connections'] = JSON.parse(c.args[c.args.indexOf('-p') + 1]).data['bpf-lb-sock-terminate-pod-connections'];
+        return 'configmap/cilium-config patched\n';
+      }
+      return kubectl({ cilium: config, kubeProxy: false, pods: () => corednsPods() })(c);
+    });
+    const target = new KindTarget({ runner });
+    await target.clusterDns.setSocketTermination(true);
+    assert.deepEqual(runner.lines(), [
+      'kubectl -n kube-system get configmap cilium-config -o json',
+      `kubectl -n kube-system patch configmap cilium-config --type merge -p '{"data":{"bpf-lb-sock-terminate-pod-connections":"true"}}'`,
+      'kubectl -n kube-system rollout restart daemonset/cilium',
+      'kubectl -n kube-system rollout status daemonset/cilium --timeout=300s',
+    ]);
+    assert.equal(
+      target.clusterDns.sources.socketTermination?.(true),
+      'kubectl -n kube-system patch configmap cilium-config (bpf-lb-sock-terminate-pod-connections: "true"); kubectl -n kube-system rollout restart daemonset/cilium; kubectl -n kube-system rollout status daemonset/cilium',
+    );
+    runner.calls.length = 0;
+    // A step that failed before setting it back: the target's stop() does.
+    await target.stop().catch(() => undefined);
+    assert.ok(runner.lines().includes(`kubectl -n kube-system patch configmap cilium-config --type merge -p '{"data":{"bpf-lb-sock-terminate-pod-connections":"false"}}'`), runner.lines().join('\n'));
+    assert.equal(config.data['bpf-lb-sock-terminate-pod-connections'], 'false');
+    runner.calls.length = 0;
+    await target.clusterDns.setSocketTermination(false);
+    assert.deepEqual(runner.lines(), ['kubectl -n kube-system get configmap cilium-config -o json'], 'already off: no restart');
   });
 });

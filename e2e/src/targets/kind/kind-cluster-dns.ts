@@ -6,13 +6,16 @@
  *   read from Cilium's ConfigMap (`kube-proxy-replacement`, `bpf-lb-sock`: socket LB) and the kube-proxy
  *   DaemonSet; setServiceMode() succeeds when the cluster already has the mode asked for, and otherwise
  *   fails naming the cluster config that has it;
- * - rolloutRestart(): `kubectl -n kube-system rollout restart deployment coredns` and `rollout status`;
- * - drops(): always empty: the dropped datagrams are seen only with `cilium monitor --type drop` on a node,
- *   which the harness does not run (the scenario does not assert on them on kind);
+ * - rolloutRestart(): `kubectl -n kube-system rollout restart deployment coredns` and `rollout status`,
+ *   after starting the drop watch on every Cilium agent (cilium-drops.ts);
+ * - drops(): the DNS datagrams (to port 53) every agent's `cilium-dbg monitor --type drop` printed, with their raw
+ *   lines; none where no agent printed one (whether the socket LB's drops show there is not known: the scenario
+ *   shows them on kind, it does not assert them);
  * - podQueries(): CoreDNS's `log` plugin lines per CoreDNS pod (only the server blocks with `log` log);
- * - signalPods('auth-proxy', 'SIGHUP'): on a cluster the ingress-nginx controller plays auth-proxy (it keeps
- *   the resolver socket), so the reload is `kubectl -n ingress-nginx exec deploy/ingress-nginx-controller --
- *   nginx -s reload`.
+ * - signalPods('auth-proxy', 'SIGHUP'): the chart's authProxy (nginx configured like ingress-nginx auth-url) keeps
+ *   the resolver socket, so the reload is `kubectl -n <lab namespace> exec deploy/auth-proxy -- nginx -s reload`;
+ * - setSocketTermination(on): Cilium's bpf-lb-sock-terminate-pod-connections (cilium-socket-termination.ts);
+ * - stop(): ends the drop watches by PID and puts the socket termination back as it was found.
  */
 import type { ClusterDnsControl, DnsDrop, DnsPodQueries, DnsServiceInfo, DnsServiceMode } from '../cluster-dns-control';
 import { CommandError, type CommandRunner, commandLine, runJson } from './command-runner';
@@ -20,14 +23,14 @@ import type { KubeList, KubePod, KubeService } from './kube-objects';
 import type { ClusterDnsSources } from '../evidence-sources';
 import { kindClusterDnsSources } from './kind-sources';
 import { COREDNS_SELECTOR, logsArgs, parseCorednsLog } from './log-lines';
-
-/** The lab Deployment the ingress-nginx controller plays on a cluster (seed 003's nginx with auth-url). */
-export const AUTH_PROXY_DEPLOYMENT = 'auth-proxy';
+import { AUTH_PROXY_DEPLOYMENT } from './auth-proxy-values';
+import { CiliumDropWatch, portOf } from './cilium-drops';
+import { CiliumSocketTermination } from './cilium-socket-termination';
 
 /** Which cluster config of kind/ has each mode. */
 export const CLUSTER_FOR_MODE: Record<DnsServiceMode, string> = {
-  'socket-lb': 'kind/cilium-kube-proxy-free.yaml (scripts/cluster/create-cluster.sh --config cilium-kube-proxy-free --ingress)',
-  'kube-proxy': 'kind/cilium-kube-proxy-partial.yaml (scripts/cluster/create-cluster.sh --config cilium-kube-proxy-partial --ingress), or kind/cluster.yaml',
+  'socket-lb': 'kind/cilium-kube-proxy-free.yaml (scripts/cluster/create-cluster.sh --config cilium-kube-proxy-free)',
+  'kube-proxy': 'kind/cluster.yaml (scripts/cluster/create-cluster.sh), or kind/cilium-kube-proxy-partial.yaml (--config cilium-kube-proxy-partial)',
 };
 
 export interface KindClusterDnsOptions {
@@ -36,8 +39,8 @@ export interface KindClusterDnsOptions {
   kubectl: (args: readonly string[], namespace?: string) => string[];
   /** Where CoreDNS, kube-proxy and Cilium run. */
   dnsNamespace?: string;
-  controllerNamespace?: string;
-  controllerDeployment?: string;
+  /** Where the lab (and its auth-proxy) runs. */
+  labNamespace: string;
   /** Cut for the CoreDNS log lines read (ms epoch): the lab's start. */
   since: () => number;
 }
@@ -62,9 +65,14 @@ export function serviceModeOf(cilium: CiliumConfig | undefined, kubeProxy: boole
 export class KindClusterDns implements ClusterDnsControl {
   private mode: DnsServiceMode | undefined;
   readonly sources: ClusterDnsSources;
+  private readonly dropWatch: CiliumDropWatch;
+  private readonly termination: CiliumSocketTermination;
 
   constructor(private readonly options: KindClusterDnsOptions) {
     this.sources = kindClusterDnsSources(options);
+    const parts = { runner: options.runner, kubectl: options.kubectl, namespace: options.dnsNamespace ?? 'kube-system' };
+    this.dropWatch = new CiliumDropWatch(parts);
+    this.termination = new CiliumSocketTermination(parts);
   }
 
   private get ns(): string {
@@ -124,15 +132,36 @@ export class KindClusterDns implements ClusterDnsControl {
   }
 
   async rolloutRestart(): Promise<{ before: string[]; after: string[] }> {
+    await this.dropWatch.start();
     const before = (await this.dnsPods()).map((p) => p.ip);
     await this.options.runner.run('kubectl', this.args(['rollout', 'restart', 'deployment', 'coredns']));
     await this.options.runner.run('kubectl', this.args(['rollout', 'status', 'deployment', 'coredns', '--timeout=180s']), { timeoutMs: 190_000 });
     return { before, after: (await this.dnsPods()).map((p) => p.ip) };
   }
 
-  /** Not observable through kubectl (it takes `cilium monitor --type drop` on the node): always empty. */
-  async drops(): Promise<DnsDrop[]> {
-    return [];
+  /** The DNS datagrams (to port 53) the agents' monitors printed since `since`. */
+  async drops(since = 0): Promise<DnsDrop[]> {
+    return this.dropWatch
+      .drops(since)
+      .filter((drop) => portOf(drop.destination) === 53)
+      .map((drop) => ({ time: new Date(drop.at).toISOString(), client: drop.source, endpoint: drop.destination, reason: drop.reason, line: drop.line, watcher: drop.agent }));
+  }
+
+  dropsWatched(since: number): string {
+    return this.dropWatch.describe(since);
+  }
+
+  setSocketTermination(on: boolean): Promise<void> {
+    return this.termination.set(on);
+  }
+
+  /** Ends the drop watches and puts Cilium's socket termination back as found; both are tried. */
+  async stop(): Promise<void> {
+    try {
+      await this.dropWatch.stop();
+    } finally {
+      await this.termination.restore();
+    }
   }
 
   async podQueries(): Promise<DnsPodQueries[]> {
@@ -143,10 +172,10 @@ export class KindClusterDns implements ClusterDnsControl {
 
   async signalPods(deployment: string, signal: NodeJS.Signals): Promise<string[]> {
     if (deployment !== AUTH_PROXY_DEPLOYMENT || signal !== 'SIGHUP') {
-      throw new Error(`${signal} to ${deployment}: not supported by the kind target (only SIGHUP to ${AUTH_PROXY_DEPLOYMENT}, the ingress-nginx controller's reload)`);
+      throw new Error(`${signal} to ${deployment}: not supported by the kind target (only SIGHUP to ${AUTH_PROXY_DEPLOYMENT}: nginx -s reload)`);
     }
-    const controller = `deploy/${this.options.controllerDeployment ?? 'ingress-nginx-controller'}`;
-    await this.options.runner.run('kubectl', this.args(['exec', controller, '--', 'nginx', '-s', 'reload'], this.options.controllerNamespace ?? 'ingress-nginx'));
-    return [controller];
+    const resource = `deploy/${AUTH_PROXY_DEPLOYMENT}`;
+    await this.options.runner.run('kubectl', this.args(['exec', resource, '--', 'nginx', '-s', 'reload'], this.options.labNamespace));
+    return [resource];
   }
 }

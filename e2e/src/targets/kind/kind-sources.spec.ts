@@ -8,7 +8,7 @@ describe("the kind target's labels", () => {
     release: 'faultline',
     selector: (d) => `app.kubernetes.io/instance=faultline,app.kubernetes.io/name=${d}`,
     resource: (d) => `faultline-${d}`,
-    ingressHost: (service) => (service === 'auth-proxy' ? 'store.faultline.test' : undefined),
+    playedBy: (name) => (name === 'auth-proxy' ? 'nginx configured like ingress-nginx auth-url' : undefined),
   });
 
   it('name the kubectl command the target ran, with its namespace and selector', () => {
@@ -24,16 +24,18 @@ describe("the kind target's labels", () => {
     assert.match(sources.dnsQueries('upstream'), /faultline dns-server.*GET \/queries/);
   });
 
-  it('say whether a Service was reached through ingress-nginx or a port-forward', () => {
-    assert.match(sources.serviceRequests('auth-proxy'), /through ingress-nginx \(kubectl -n ingress-nginx port-forward svc\/ingress-nginx-controller, Host store\.faultline\.test\)/);
+  it('say what answers as a Service the chart plays with something else (auth-proxy: nginx), and through which port-forward', () => {
+    assert.equal(sources.serviceRequests('auth-proxy'), "the harness's requests to auth-proxy (nginx configured like ingress-nginx auth-url) through kubectl -n faultline port-forward svc/auth-proxy");
+    assert.equal(sources.logs('auth-proxy'), 'kubectl -n faultline logs -l app.kubernetes.io/instance=faultline,app.kubernetes.io/name=auth-proxy (nginx configured like ingress-nginx auth-url)');
     assert.equal(sources.serviceRequests('echo'), "the harness's requests to echo through kubectl -n faultline port-forward svc/echo");
   });
 
-  it('name the cluster DNS and ingress commands, and no drops the target did not observe', () => {
-    const dns = kindClusterDnsSources({ dnsNamespace: 'kube-system' });
+  it('name the cluster DNS, Cilium and ingress commands: the drops are every agent\'s monitor', () => {
+    const dns = kindClusterDnsSources({ dnsNamespace: 'kube-system', labNamespace: 'faultline' });
     assert.equal(dns.rolloutRestart(), 'kubectl -n kube-system rollout restart deployment coredns; kubectl -n kube-system get pods -l k8s-app=kube-dns');
-    assert.equal(dns.signalPods('auth-proxy', 'SIGHUP'), 'kubectl -n ingress-nginx exec deploy/ingress-nginx-controller -- nginx -s reload');
-    assert.match(dns.drops(), /does not run cilium monitor/);
+    assert.equal(dns.signalPods('auth-proxy', 'SIGHUP'), 'kubectl -n faultline exec deploy/auth-proxy -- nginx -s reload');
+    assert.equal(dns.drops(), 'kubectl -n kube-system exec <pod> -c cilium-agent -- cilium-dbg monitor --type drop, every agent (k8s-app=cilium)');
+    assert.match(dns.socketTermination?.(false) ?? '', /^kubectl -n kube-system patch configmap cilium-config \(bpf-lb-sock-terminate-pod-connections: "false"\); kubectl -n kube-system rollout restart daemonset\/cilium/);
     assert.equal(kindIngressSources({ namespace: 'faultline' }).ingress('h'), 'kubectl -n faultline get ingress -o json (the pair for h)');
   });
 });

@@ -74,6 +74,7 @@ describe('KindTarget.start/stop (fake kubectl and helm)', () => {
       rabbitmq: { image: 'faultline-kit/rabbitmq:4.0', username: 'faultline' },
       zipkin: { image: 'faultline-kit/zipkin:3' },
       prometheus: { image: 'faultline-kit/prometheus:debian' },
+      authProxy: { image: 'faultline-kit/nginx:debian', enabled: true },
       apps: { 'order-service': { service: { targetPort: 3001 } } },
       tracing: { sampler: 'always_off' },
     };
@@ -97,6 +98,7 @@ describe('KindTarget.start/stop (fake kubectl and helm)', () => {
       rabbitmq: { image: 'faultline-kit/rabbitmq:4.0' },
       zipkin: { image: 'faultline-kit/zipkin:3' },
       prometheus: { image: 'faultline-kit/prometheus:debian' },
+      authProxy: { image: 'faultline-kit/nginx:debian' },
     });
     const lab = files[1] as { apps: Record<string, { service?: { targetPort: number } }> };
     assert.deepEqual(lab.apps['order-service'].service, { port: 3000, targetPort: 3000 }, "the lab's Service, not the break's targetPort 3001");

@@ -21,7 +21,7 @@ import type { ClusterPart, DnsQueryRecord, DnsRole, LogLine, LogPredicate, PodIn
 import { assertClusterReachable } from './cluster-check';
 import { type CommandRunner, ProcessCommandRunner, runJson } from './command-runner';
 import { type KubeEndpointSlice, type KubeList, type KubePod, type KubeService, parseTopPods, toPodInfos, toServiceInfo } from './kube-objects';
-import { AUTH_INGRESS_HOST, type AuthIngressMapping, authIngressMapping } from './auth-ingress-values';
+import { AUTH_PROXY_DEPLOYMENT, AUTH_PROXY_PLAYED_BY, AUTH_PROXY_SERVICE_PORT, type AuthProxyMapping, authProxyMapping } from './auth-proxy-values';
 import { labValues, UPSTREAM_DNS_DEPLOYMENT } from './lab-values';
 import { COREDNS_SELECTOR, logsArgs, parseCorednsLog, parseKubectlLogs } from './log-lines';
 import { zipkinTrace, zipkinTraces } from './zipkin-api';
@@ -75,10 +75,8 @@ export class KindTarget implements Target {
   private startedAt = Date.now();
   private adminToken = '';
   private readonly serviceForwards = new Map<string, PortForward>();
-  /** stale-dns-server: the lab's auth-proxy is ingress-nginx with the chart's auth Ingress. */
-  private authIngress: AuthIngressMapping | undefined;
-  /** Lab Services reached through the ingress-nginx controller, by the Ingress's Host. */
-  private readonly ingressServices = new Set<string>();
+  /** stale-dns-server: the lab's auth-proxy is the chart's authProxy (nginx configured like ingress-nginx auth-url). */
+  private authProxy: AuthProxyMapping | undefined;
   private zipkin: PortForward | undefined;
   private readonly podForwards: PodForwards;
   private readonly probe: ProbePod;
@@ -86,7 +84,7 @@ export class KindTarget implements Target {
   private stopped: Promise<void> | undefined;
   /** ingress-nginx and the canary Ingress pair of the chart (canary-split). */
   readonly ingress: KindIngress;
-  /** CoreDNS behind kube-dns, the cluster's Service translation, the ingress-nginx reload (stale-dns-server). */
+  /** CoreDNS behind kube-dns, the cluster's Service translation, Cilium's drops and socket termination, nginx's reload (stale-dns-server). */
   readonly clusterDns: KindClusterDns;
 
   constructor(private readonly options: KindTargetOptions = {}) {
@@ -97,8 +95,7 @@ export class KindTarget implements Target {
       namespace: this.namespace,
       release: this.release,
       dnsNamespace: options.dnsNamespace,
-      controllerNamespace: options.ingressNamespace,
-      ingressHost: (service) => this.serviceHeaders(service)?.host,
+      playedBy: (name) => (this.authProxy && name === this.authProxy.proxy ? AUTH_PROXY_PLAYED_BY : undefined),
       selector: (deployment) => this.chart.selector(deployment),
       resource: (deployment) => this.chart.resource(deployment),
     });
@@ -117,7 +114,7 @@ export class KindTarget implements Target {
       runner: this.runner,
       kubectl,
       dnsNamespace: options.dnsNamespace,
-      controllerNamespace: options.ingressNamespace,
+      labNamespace: this.namespace,
       since: () => this.startedAt,
     });
     this.podForwards = new PodForwards(this.runner, this.kubectl([]));
@@ -144,7 +141,7 @@ export class KindTarget implements Target {
     const values = labValues(lab, this.helm.chartApps(), await this.helm.imageValues());
     this.lab = lab;
     this.chartDeployments = new ChartDeployments(lab, this.release);
-    this.authIngress = authIngressMapping(lab);
+    this.authProxy = authProxyMapping(lab);
     await this.helm.upgrade(values);
     await replacedPodsGone(this.runner, this.kubectl([]), this.release);
 
@@ -153,29 +150,16 @@ export class KindTarget implements Target {
     this.adminToken = Buffer.from(secret.data.token, 'base64').toString('utf8');
 
     for (const service of lab.services) {
-      if (this.authIngress && service.selector === this.authIngress.proxy) {
-        await this.waitForAuthIngress(await this.ingress.forwardController());
-        this.ingressServices.add(service.name);
-        continue;
-      }
-      if (this.authIngress?.playedBy[service.selector]) continue;
-      const forward = new PortForward(this.runner, { scope: this.kubectl([]), resource: `svc/${service.name}`, remotePort: service.port, restart: true });
+      if (this.authProxy?.playedBy[service.selector]) continue;
+      // The lab's auth-proxy Service is the chart's, on the chart's port.
+      const isProxy = service.selector === this.authProxy?.proxy;
+      const resource = `svc/${isProxy ? AUTH_PROXY_DEPLOYMENT : service.name}`;
+      const forward = new PortForward(this.runner, { scope: this.kubectl([]), resource, remotePort: isProxy ? AUTH_PROXY_SERVICE_PORT : service.port, restart: true });
       this.serviceForwards.set(service.name, forward);
       await forward.start();
     }
     this.zipkin = new PortForward(this.runner, { scope: this.kubectl([]), resource: `svc/${ZIPKIN_SERVICE}`, remotePort: ZIPKIN_PORT, restart: true });
     await this.zipkin.start();
-  }
-
-  /** ingress-nginx loads a new Ingress a moment after helm returns: until then it answers 404 for its Host. */
-  private async waitForAuthIngress(url: string): Promise<void> {
-    await pollUntil(
-      async () => {
-        const result = await httpRequest(`${url}/`, { headers: { host: AUTH_INGRESS_HOST }, timeoutMs: 5_000 });
-        return result.status !== undefined && result.status !== 404 ? true : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 500, what: `ingress-nginx to route Host ${AUTH_INGRESS_HOST} (the chart's store-front Ingress)` },
-    );
   }
 
   /** The lab's Deployments as the chart names and selects them; known once start() took a lab. */
@@ -185,18 +169,12 @@ export class KindTarget implements Target {
   }
 
   serviceUrl(service: string): string {
-    if (this.ingressServices.has(service)) return this.ingress.url();
     const selector = this.lab?.services.find((s) => s.name === service)?.selector;
-    const playedBy = selector && this.authIngress?.playedBy[selector];
-    if (playedBy) throw new Error(`Service "${service}" is the chart's ${playedBy} behind the Ingress on kind: reach it through "${this.authIngress?.proxy}" (ingress-nginx)`);
+    const playedBy = selector && this.authProxy?.playedBy[selector];
+    if (playedBy) throw new Error(`Service "${service}" is the chart's ${playedBy} behind ${this.authProxy?.proxy} on kind: reach it through "${this.authProxy?.proxy}" (${AUTH_PROXY_PLAYED_BY})`);
     const forward = this.serviceForwards.get(service);
     if (!forward) throw new Error(`no Service "${service}" in this lab (have: ${[...this.serviceForwards.keys()].join(', ')})`);
     return forward.url;
-  }
-
-  /** The Ingress's Host for the Services ingress-nginx plays (without it the controller answers 404). */
-  serviceHeaders(service: string): Record<string, string> | undefined {
-    return this.ingressServices.has(service) ? { host: AUTH_INGRESS_HOST } : undefined;
   }
 
   missingParts(parts: readonly ClusterPart[]): Promise<string[]> {
@@ -345,6 +323,7 @@ export class KindTarget implements Target {
       for (const deployment of this.faulted) await attempt(`clearing faults of ${deployment}`, () => this.clearFaults(deployment));
       await this.podForwards.stopAll();
       await attempt('ingress', () => this.ingress.stop());
+      await attempt('Cilium drop watch and socket termination', () => this.clusterDns.stop());
       await Promise.all([...this.serviceForwards.values(), ...(this.zipkin ? [this.zipkin] : [])].map((f) => f.stop()));
       await attempt('deleting the probe pod', () => this.probe.delete());
       // Back to the release as it was, which also undoes kubectl edits (Service ports, env) of chart fields.

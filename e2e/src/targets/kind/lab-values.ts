@@ -8,7 +8,7 @@
  * its cluster DNS is the cluster's CoreDNS (forwarding myexternalserver.com to dns-server).
  */
 import type { LabSpec } from '../../lab/spec';
-import { authIngressMapping, type IngressValues } from './auth-ingress-values';
+import { authProxyMapping, type AuthProxyValues } from './auth-proxy-values';
 
 /** Lab names of the DNS servers (local target) → what plays them on a cluster. */
 export { CLUSTER_DNS_DEPLOYMENT, UPSTREAM_DNS_DEPLOYMENT } from '../../lab/spec';
@@ -49,8 +49,8 @@ export interface ChartValues {
   image?: ImageValues;
   apps: Record<string, AppValues>;
   canary?: CanaryValues;
-  /** The store-front Ingress with auth-url (stale-dns-server): the lab's auth-proxy on a cluster. */
-  ingress?: IngressValues;
+  /** nginx configured like ingress-nginx's auth-url (stale-dns-server): the lab's auth-proxy on a cluster. */
+  authProxy?: AuthProxyValues;
 }
 
 /** The only app the chart can run a second version of (templates/canary.yaml). */
@@ -76,14 +76,14 @@ export function labValues(lab: LabSpec, chartApps: readonly string[], image: Ima
     if (!chartApps.includes(app)) throw new UnsupportedLabError(`${what}: the chart has no app "${app}" (it has: ${chartApps.join(', ')})`);
   };
   let canary: CanaryValues | undefined;
-  // An auth-proxy is ingress-nginx on a cluster: the chart's Ingress with auth-url and the apps behind it.
-  const authIngress = authIngressMapping(lab);
-  const behindIngress = new Set(authIngress ? [authIngress.proxy, ...Object.keys(authIngress.playedBy)] : []);
+  // An auth-proxy is the chart's authProxy on a cluster (nginx with an auth subrequest), with the apps behind it.
+  const authProxy = authProxyMapping(lab);
+  const behindProxy = new Set(authProxy ? [authProxy.proxy, ...Object.keys(authProxy.playedBy)] : []);
   for (const deployment of lab.deployments) {
-    if (authIngress && behindIngress.has(deployment.name)) {
-      const app = authIngress.playedBy[deployment.name];
+    if (authProxy && behindProxy.has(deployment.name)) {
+      const app = authProxy.playedBy[deployment.name];
       if (app) {
-        known(app, `Deployment ${deployment.name} (behind the Ingress)`);
+        known(app, `Deployment ${deployment.name} (behind ${authProxy.proxy})`);
         apps[app] = { ...apps[app], enabled: true };
       }
       continue;
@@ -104,8 +104,8 @@ export function labValues(lab: LabSpec, chartApps: readonly string[], image: Ima
     apps[deployment.app] = { enabled: true, replicas: deployment.replicas ?? 1, port: deployment.port, env };
   }
   for (const service of lab.services) {
-    // The chart renders the Services behind its Ingress; the auth-proxy's is the controller's.
-    if (behindIngress.has(service.selector)) continue;
+    // The chart renders authProxy's Service and those of the apps behind it with its own ports.
+    if (behindProxy.has(service.selector)) continue;
     const selected = lab.deployments.find((d) => d.name === service.selector);
     if (!selected) throw new UnsupportedLabError(`Service ${service.name}: no Deployment ${service.selector} in the lab`);
     // The canary's Service is rendered by the chart with the primary's ports.
@@ -128,5 +128,5 @@ export function labValues(lab: LabSpec, chartApps: readonly string[], image: Ima
     apps[UPSTREAM_DNS_APP] = { enabled: true, dns: { serviceRecords } };
   }
   if (canary && !apps[CANARY_APP]?.enabled) throw new UnsupportedLabError(`the canary ${CANARY_APP}-${canary.version} needs ${CANARY_APP} (the primary) in the lab`);
-  return { ...(Object.keys(image).length ? { image } : {}), apps, ...(canary ? { canary } : {}), ...(authIngress ? { ingress: authIngress.ingress } : {}) };
+  return { ...(Object.keys(image).length ? { image } : {}), apps, ...(canary ? { canary } : {}), ...(authProxy ? { authProxy: authProxy.values } : {}) };
 }

@@ -47,6 +47,10 @@ export class LocalClusterDns implements ClusterDnsControl {
     return this.dnsService().drops(since);
   }
 
+  dropsWatched(since: number): string {
+    return `the kube-dns stand-in in ${Math.round((Date.now() - since) / 1000)} s`;
+  }
+
   async podQueries(): Promise<DnsPodQueries[]> {
     const pods = await this.parts.pods(this.parts.clusterDnsDeployment);
     return Promise.all(
