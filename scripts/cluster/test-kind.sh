@@ -39,7 +39,8 @@ USAGE
 }
 
 if_complete=false
-layouts=(cluster cilium-kube-proxy-free)
+ALL_LAYOUTS=(cluster cilium-kube-proxy-free)
+layouts=("${ALL_LAYOUTS[@]}")
 keep=false
 scenarios=()
 while (($#)); do
@@ -47,7 +48,7 @@ while (($#)); do
     --name) CLUSTER_NAME="${2:?--name needs a cluster name}"; shift 2 ;;
     --layout)
       case "${2:-}" in
-        all) layouts=(cluster cilium-kube-proxy-free) ;;
+        all) layouts=("${ALL_LAYOUTS[@]}") ;;
         cluster | cilium-kube-proxy-free) layouts=("$2") ;;
         *) usage >&2; die "--layout takes cluster, cilium-kube-proxy-free or all (got: ${2:-nothing})" ;;
       esac
@@ -109,14 +110,12 @@ step "lab images from the Dockerfile (NODE_IMAGE=$(kit_field image-node-runtime 
 
 # delete_cluster NAME: a cluster this run created, with the port-forwards to it.
 delete_cluster() {
-  local pid name remaining=()
+  local pid
   for pid in "${forward_pids[@]}"; do kill "${pid}" 2>/dev/null || true; done
   forward_pids=()
   cluster_exists "$1" || return 0
   step "deleting kind cluster $1"
   kind delete cluster --name "$1" || warn "kind delete cluster $1 failed"
-  for name in "${clusters_created[@]}"; do [[ "${name}" == "$1" ]] || remaining+=("${name}"); done
-  clusters_created=("${remaining[@]}")
 }
 
 # forward SERVICE PORT: a kubectl port-forward from a free port on 127.0.0.1 to the current cluster; sets
