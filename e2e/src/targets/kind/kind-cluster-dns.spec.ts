@@ -46,7 +46,7 @@ function kubectl(state: { cilium: Reply; kubeProxy: boolean; pods: () => object;
     if (line.includes('get service kube-dns')) return KUBE_DNS;
     if (line.includes('get pods -l k8s-app=kube-dns')) return state.pods();
     if (line.includes('logs -l k8s-app=kube-dns')) return state.logs ?? '';
-    if (line.includes('rollout') || line.includes('nginx -s reload') || line.includes('patch configmap cilium-config')) return '';
+    if (line.includes('rollout') || line.includes('wait --for=delete') || line.includes('nginx -s reload') || line.includes('patch configmap cilium-config')) return '';
     return undefined;
   };
 }
@@ -92,7 +92,7 @@ describe('KindTarget.clusterDns (fake kubectl: no cluster exists here)', () => {
     await assert.rejects(new KindTarget({ runner }).clusterDns.setServiceMode('socket-lb'), /cannot tell how this cluster translates Service addresses/);
   });
 
-  it('rolloutRestart(): the agents\' drop watch first, then rollout restart + rollout status of coredns, the pod IPs before and after (terminating pods left out)', async () => {
+  it('rolloutRestart(): the agents\' drop watch first, then rollout restart + rollout status of coredns, a wait until the old pods are gone, the pod IPs before and after (terminating pods left out)', async () => {
     let restarted = false;
     const runner = new FakeCommandRunner((c) => {
       if (c.args.includes('restart')) restarted = true;
@@ -114,6 +114,7 @@ describe('KindTarget.clusterDns (fake kubectl: no cluster exists here)', () => {
       'kubectl -n kube-system get pods -l k8s-app=kube-dns -o json',
       'kubectl -n kube-system rollout restart deployment coredns',
       'kubectl -n kube-system rollout status deployment coredns --timeout=180s',
+      'kubectl -n kube-system wait --for=delete pod/coredns-668d6bf9bc-4kq7x pod/coredns-668d6bf9bc-9zt2m --timeout=120s',
       'kubectl -n kube-system get pods -l k8s-app=kube-dns -o json',
     ]);
   });

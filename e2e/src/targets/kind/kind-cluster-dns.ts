@@ -133,10 +133,13 @@ export class KindClusterDns implements ClusterDnsControl {
 
   async rolloutRestart(): Promise<{ before: string[]; after: string[] }> {
     await this.dropWatch.start();
-    const before = (await this.dnsPods()).map((p) => p.ip);
+    const old = await this.dnsPods();
     await this.options.runner.run('kubectl', this.args(['rollout', 'restart', 'deployment', 'coredns']));
     await this.options.runner.run('kubectl', this.args(['rollout', 'status', 'deployment', 'coredns', '--timeout=180s']), { timeoutMs: 190_000 });
-    return { before, after: (await this.dnsPods()).map((p) => p.ip) };
+    // `rollout status` returns while the old pods still answer (CoreDNS's lameduck): done once they are gone.
+    const oldPods = old.map((p) => `pod/${p.name}`);
+    if (oldPods.length) await this.options.runner.run('kubectl', this.args(['wait', '--for=delete', ...oldPods, '--timeout=120s']), { timeoutMs: 130_000 });
+    return { before: old.map((p) => p.ip), after: (await this.dnsPods()).map((p) => p.ip) };
   }
 
   /** The DNS datagrams (to port 53) the agents' monitors printed since `since`. */

@@ -1,5 +1,5 @@
 // stale-dns-server run through the kind target on the two clusters it is written for, with a fake kubectl and helm
-// (no cluster, Cilium or nginx can exist on this machine): a local HTTP server plays the chart's nginx behind the fake
+// (`npm test` runs without a cluster; `npm run test:kind` runs the scenario on real Cilium and nginx): a local HTTP server plays the chart's nginx behind the fake
 // port-forward, answering 500 from a CoreDNS restart under the socket LB without socket termination until
 // `nginx -s reload`, and logging as nginx does; the agents' monitors are fake streams. What is checked is which steps
 // run on which cluster, the commands, and the evidence labels, not Cilium's behaviour.
@@ -68,13 +68,14 @@ class FakeCluster {
     if (line.includes('get daemonset kube-proxy')) return this.socketLb ? '' : 'daemonset.apps/kube-proxy\n';
     if (line.includes('get service kube-dns')) return KUBE_DNS;
     if (line.includes('get pods -l k8s-app=kube-dns')) return this.corednsPods();
+    if (line.includes('get pods -l app=auth-proxy')) return { kind: 'List', items: [pod('auth-proxy-5b7c9d8f6-q2w3e', 'auth-proxy', '10.244.1.5', 8080)] };
     if (line.includes('get pods -l k8s-app=cilium')) return { kind: 'List', items: ['cilium-4xk2p', 'cilium-8q7zt'].map((name) => ({ metadata: { name }, status: { phase: 'Running' } })) };
     if (line.includes('rollout restart deployment coredns')) {
       this.generation += 1;
       this.broken = this.socketLb && this.terminate !== 'true';
       return 'deployment.apps/coredns restarted\n';
     }
-    if (line.includes('rollout')) return '';
+    if (line.includes('rollout') || line.includes('wait --for=delete')) return '';
     if (line.includes('patch configmap cilium-config')) {
       this.terminate = JSON.parse(c.args[c.args.indexOf('-p') + 1]).data['bpf-lb-sock-terminate-pod-connections'];
       return 'configmap/cilium-config patched\n';
