@@ -58,6 +58,42 @@ recipe_go_module() {
   rm -rf "${src}"
 }
 
+# go:MODULE@VERSION whose main package is its cmd/<component name> and whose go.mod has replace directives (go
+# install refuses those): built from a copy of its source, as OUT/<component name> (Traefik).
+recipe_go_module_cmd() {
+  local name="$1" source="${2#go:}" out="$3" src
+  kit_go_env
+  src="${FAULTLINE_KIT_CACHE}/src/${name}"
+  go_module_copy "${source}" "${src}"
+  (cd "${src}" && GOFLAGS="${GOFLAGS} -mod=mod" go build -trimpath -ldflags '-s -w' -o "${out}/${name}" "./cmd/${name}")
+  rm -rf "${src}"
+}
+
+# go:github.com/fluxcd/flagger@vX.Y.Z -> OUT/flagger (its cmd/flagger, built from a copy of the module's source) and
+# OUT/chart, the module's Helm chart (charts/flagger, with Flagger's CRDs). The proxy lists only an older release (it
+# still uses Traefik's removed traefik.containo.us API); this one resolves when named.
+recipe_flagger() {
+  local name="$1" source="${2#go:}" out="$3" src
+  kit_go_env
+  src="${FAULTLINE_KIT_CACHE}/src/${name}"
+  go_module_copy "${source}" "${src}"
+  (cd "${src}" && GOFLAGS="${GOFLAGS} -mod=mod" go build -trimpath -ldflags '-s -w' -o "${out}/flagger" ./cmd/flagger)
+  cp -r "${src}/charts/flagger" "${out}/chart"
+  rm -rf "${src}"
+}
+
+# files:MODULE@VERSION/DIR -> that folder of the module's source as OUT/<its base name> (the Gateway API CRDs).
+recipe_module_files() {
+  local source="${2#files:}" out="$3" module version dir
+  module="${source%%@*}"
+  version="${source#*@}"
+  dir="${version#*/}"
+  version="${version%%/*}"
+  kit_go_env
+  cp -r "$(go_module_dir "${module}@${version}")/${dir}" "${out}/$(basename "${dir}")"
+  chmod -R u+w "${out}"
+}
+
 # go:k8s.io/kubernetes@vX.Y.Z -> kubeadm, kubelet, kubectl, the control plane and kube-proxy, version-stamped
 # as a release build is (kubeadm picks its image tags from that version).
 recipe_kubernetes() {

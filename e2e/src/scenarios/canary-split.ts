@@ -1,10 +1,13 @@
 /**
- * Seed 004, "Flagger with NGINX Ingress": retry-backend v1 (the primary) and v2 (the canary) behind one
- * host on an ingress controller with ingress-nginx's canary annotations, as the chart's canary-split
- * values install them: canary-weight 10, canary-by-header `tester` with value `true`, canary-by-cookie
- * `tester`. The weighted share and the A/B routes are measured through the ingress; then a canary
- * analysis on the canary's request success rate (Flagger's request-success-rate, 99%, threshold 2)
- * rolls back a v2 that answers 503 and promotes a good one.
+ * Seed 004, "Flagger with NGINX Ingress".
+ *
+ * On the local target: retry-backend v1 (the primary) and v2 (the canary) behind one host on the lab's
+ * ingress-nginx stand-in with ingress-nginx's canary annotations, as the chart's canary-split values install them:
+ * canary-weight 10, canary-by-header `tester` with value `true`, canary-by-cookie `tester`. The weighted share and
+ * the A/B routes are measured through it; then faultline's canary analysis (Flagger's algorithm, not Flagger: 99%,
+ * threshold 2) rolls back a v2 that answers 503 and promotes a good one.
+ *
+ * On kind: the real Flagger drives a real router (Traefik's Gateway API): canary-flagger-steps.ts.
  */
 import { type CanaryAnalysisResult, type CanaryAnalysisSettings, FLAGGER_DEFAULTS, runCanaryAnalysis } from '../canary/analysis';
 import { answeredBy, formatTally, ingressOf, requestsThroughIngress, tallyAnswers } from '../canary/ingress-traffic';
@@ -14,7 +17,8 @@ import { serviceFor } from '../lab/labs';
 import type { DeploymentSpec, LabSpec } from '../lab/spec';
 import { CANARY_ANALYSIS_SOURCE } from '../targets/evidence-sources';
 import type { CanaryIngressSpec } from '../targets/ingress-control';
-import { expect, type Scenario, type ScenarioOptions, type StepContext } from './model';
+import { flaggerSteps } from './canary-flagger-steps';
+import { expect, type Scenario, type ScenarioOptions, type Step, type StepContext } from './model';
 
 export const CANARY_HOST = 'retry-backend.faultline.test';
 const PRIMARY = 'retry-backend';
@@ -132,12 +136,22 @@ export function canarySplitScenario(variant: CanarySplitVariant = {}): Scenario 
     title: 'Canary v1/v2 behind an ingress: weighted split, tester header/cookie to v2, rollback on errors, promotion',
     breaks: 'v1 + v2 of retry-backend, canary-weight 10; header `tester: true` / cookie `tester=always` → v2; then a v2 answering 503',
     symptom: 'v2 share near 10%; matched requests all on v2; the erroring v2 fails the success-rate checks and is rolled back (weight 0, all on v1)',
-    fix: 'a good v2 → the analysis advances 10 → 20 → 30 → 50 and promotes it: every request answers Version v2',
+    fix: 'a good v2 → the analysis advances it (locally 10 → 20 → 30 → 50; on kind Flagger itself, 5 → 50) and promotes it: every request answers Version v2; on kind then an A/B release of v3 to testers',
     targets: ['local', 'kind'],
-    requires: ['ingress-nginx'],
     lab: canaryLab,
     steps: [
+      ...localSteps(settings),
+      ...flaggerSteps({ host: CANARY_HOST, path: PATH, erroringFaults: ERRORING_FAULTS, header: { name: 'tester', value: 'true' }, cookie: 'tester' }),
+    ],
+  };
+}
+
+/** The local target's steps: the ingress-nginx stand-in's canary rules and faultline's canary analysis. */
+function localSteps(settings: CanaryAnalysisSettings): Step[] {
+  const onLocal = { targets: ['local'] as const };
+  return [
       {
+        ...onLocal,
         phase: 'setup',
         title: 'kubectl apply: Ingress retry-backend → v1, canary Ingress → v2 (weight 10, header tester: true, cookie tester)',
         async run(ctx) {
@@ -152,6 +166,7 @@ export function canarySplitScenario(variant: CanarySplitVariant = {}): Scenario 
         },
       },
       {
+        ...onLocal,
         phase: 'symptom',
         title: `weight 10: ${SPLIT_SAMPLE} requests through the ingress, the v2 share is near 10%`,
         async run(ctx) {
@@ -172,6 +187,7 @@ export function canarySplitScenario(variant: CanarySplitVariant = {}): Scenario 
         },
       },
       {
+        ...onLocal,
         phase: 'symptom',
         title: 'A/B: every request with header tester: true, and every one with cookie tester=always, lands on v2',
         async run(ctx) {
@@ -188,6 +204,7 @@ export function canarySplitScenario(variant: CanarySplitVariant = {}): Scenario 
         },
       },
       {
+        ...onLocal,
         phase: 'break',
         title: `a v2 that answers 503 (FAULTS=${ERRORING_FAULTS}) is rolled out; the canary analysis runs`,
         async run(ctx) {
@@ -197,6 +214,7 @@ export function canarySplitScenario(variant: CanarySplitVariant = {}): Scenario 
         },
       },
       {
+        ...onLocal,
         phase: 'symptom',
         title: 'the analysis rolled the erroring v2 back: failed checks threshold reached, weight 0, every request on v1',
         async run(ctx) {
@@ -210,6 +228,7 @@ export function canarySplitScenario(variant: CanarySplitVariant = {}): Scenario 
         },
       },
       {
+        ...onLocal,
         phase: 'fix',
         title: 'a good v2 (FAULTS removed) is rolled out; the canary analysis runs again',
         async run(ctx) {
@@ -219,6 +238,7 @@ export function canarySplitScenario(variant: CanarySplitVariant = {}): Scenario 
         },
       },
       {
+        ...onLocal,
         phase: 'after',
         title: 'promoted: retry-backend took v2, weight 0, every request answers Version v2',
         async run(ctx) {
@@ -228,8 +248,7 @@ export function canarySplitScenario(variant: CanarySplitVariant = {}): Scenario 
           await expectAllOn(ctx, 'v2');
         },
       },
-    ],
-  };
+  ];
 }
 
 export const canarySplit = canarySplitScenario();

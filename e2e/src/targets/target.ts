@@ -7,6 +7,7 @@ import type { LabSpec } from '../lab/spec';
 import type { HttpResult, RequestOptions } from '../evidence/http';
 import type { ClusterDnsControl } from './cluster-dns-control';
 import type { EvidenceSources } from './evidence-sources';
+import type { CanaryRelease } from './canary-release';
 import type { IngressControl } from './ingress-control';
 import type { LogLine, LogPredicate } from './local/log-store';
 
@@ -54,9 +55,10 @@ export type DnsRole = 'cluster' | 'upstream';
  * Parts of a cluster some scenarios (or some of their steps) need beyond a plain kind cluster:
  * - ingress-nginx: its controller (canary-split);
  * - cilium-socket-lb: Services translated by Cilium's socket LB, without kube-proxy (kind/cilium-kube-proxy-free.yaml);
- * - kube-proxy: Services translated by kube-proxy, packet by packet (kind/cluster.yaml, cilium-kube-proxy-partial).
+ * - kube-proxy: Services translated by kube-proxy, packet by packet (kind/cluster.yaml, cilium-kube-proxy-partial);
+ * - flagger: Flagger's controller and the Gateway its gatewayapi provider routes on (scripts/cluster/install-flagger.sh).
  */
-export type ClusterPart = 'ingress-nginx' | 'cilium-socket-lb' | 'kube-proxy';
+export type ClusterPart = 'ingress-nginx' | 'cilium-socket-lb' | 'kube-proxy' | 'flagger';
 
 export interface TraceFilter {
   serviceName?: string;
@@ -120,6 +122,8 @@ export interface Target {
 
   /** The ingress controller with ingress-nginx canary rules (absent on a target that has none). */
   readonly ingress?: IngressControl;
+  /** A canary release run by Flagger itself (absent on a target where no Flagger can run). */
+  readonly canaryRelease?: CanaryRelease;
   /** The kube-dns Service's translation mode, a rollout restart of the cluster DNS, pod signals (absent when unsupported). */
   readonly clusterDns?: ClusterDnsControl;
 }

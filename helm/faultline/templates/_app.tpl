@@ -1,11 +1,14 @@
 {{/*
 One service of the lab: a Deployment running its image, and (with .withService) its Service.
 Arguments: root, name (the app: image, labels, OTEL_SERVICE_NAME), resourceName, version, cfg (the
-app's values merged over .Values.common), withService.
+app's values merged over .Values.common), withService; optional selectorName (the app.kubernetes.io/name label, the
+app's name by default).
 */}}
 {{- define "faultline.appDeployment" -}}
 {{- $cfg := .cfg -}}
-{{- $ctx := dict "root" .root "name" .name "version" .version "component" $cfg.component "cfg" $cfg -}}
+{{- /* A Deployment with its own selectorName (Flagger's target) is released by changing its template: no version label. */}}
+{{- $versionLabel := ternary "" .version (hasKey . "selectorName") -}}
+{{- $ctx := dict "root" .root "name" .name "selectorName" .selectorName "version" $versionLabel "component" $cfg.component "cfg" $cfg -}}
 {{- $isDns := eq .name "dns-server" -}}
 {{- $graceSeconds := add (div (int $cfg.shutdownDelayMs) 1000) (div (int $cfg.shutdownTimeoutMs) 1000) 5 -}}
 apiVersion: apps/v1

@@ -1,7 +1,7 @@
 {{/* Labels every object carries. `name` is the component's name (app name, rabbitmq, zipkin, ...). */}}
 {{- define "faultline.labels" -}}
 app: {{ .name }}
-app.kubernetes.io/name: {{ .name }}
+app.kubernetes.io/name: {{ .selectorName | default .name }}
 app.kubernetes.io/instance: {{ .root.Release.Name }}
 app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
 app.kubernetes.io/component: {{ .component | default .name }}
@@ -15,7 +15,7 @@ version: {{ . }}
 
 {{/* The labels a selector uses: stable across upgrades. */}}
 {{- define "faultline.selectorLabels" -}}
-app.kubernetes.io/name: {{ .name }}
+app.kubernetes.io/name: {{ .selectorName | default .name }}
 app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- with .version }}
 version: {{ . }}

@@ -1,13 +1,15 @@
 /**
  * Which parts a scenario (or one of its steps) needs this cluster lacks (kind target): the ingress-nginx
  * controller that scripts/cluster/create-cluster.sh --ingress installs, Cilium's socket LB (the
- * cilium-kube-proxy-free layout) and kube-proxy (kind/cluster.yaml, cilium-kube-proxy-partial). Read with kubectl;
+ * cilium-kube-proxy-free layout), kube-proxy (kind/cluster.yaml, cilium-kube-proxy-partial) and Flagger with its
+ * Gateway (scripts/cluster/install-flagger.sh). Read with kubectl;
  * each missing part is one line saying what to create. A kubectl failure (forbidden, timeout, wrong context) is
  * not a missing part: it throws, and the scenario fails with it.
  */
 import type { DnsServiceMode } from '../cluster-dns-control';
 import type { ClusterPart } from '../target';
 import type { CommandRunner } from './command-runner';
+import { FLAGGER_DEPLOYMENT, FLAGGER_NAMESPACE, GATEWAY, ROUTER_NAMESPACE } from './flagger-canary';
 import { CLUSTER_FOR_MODE, type KindClusterDns } from './kind-cluster-dns';
 
 export interface ClusterPartsOptions {
@@ -32,6 +34,11 @@ export async function missingClusterParts(parts: readonly ClusterPart[], options
       }
       continue;
     }
+    if (part === 'flagger') {
+      const lacks = await missingFlagger(options);
+      if (lacks) missing.push(lacks);
+      continue;
+    }
     const namespace = options.ingressNamespace ?? 'ingress-nginx';
     const args = options.kubectl(['get', 'service', 'ingress-nginx-controller', '--ignore-not-found', '-o', 'name'], namespace);
     const found = await options.runner.run('kubectl', args);
@@ -40,4 +47,16 @@ export async function missingClusterParts(parts: readonly ClusterPart[], options
     }
   }
   return missing;
+}
+
+/** What of Flagger's setup is absent, or undefined; a Gateway API that is not installed counts as absent. */
+async function missingFlagger(options: ClusterPartsOptions): Promise<string | undefined> {
+  const how = 'scripts/cluster/install-flagger.sh';
+  const flagger = await options.runner.run('kubectl', options.kubectl(['get', 'deployment', FLAGGER_DEPLOYMENT, '--ignore-not-found', '-o', 'name'], FLAGGER_NAMESPACE));
+  if (!flagger.stdout.trim()) return `Flagger (no Deployment ${FLAGGER_DEPLOYMENT} in namespace ${FLAGGER_NAMESPACE}: ${how})`;
+  const gateway = await options.runner.run('kubectl', options.kubectl(['get', 'gateway', GATEWAY, '--ignore-not-found', '-o', 'name'], ROUTER_NAMESPACE), { allowFailure: true });
+  if (gateway.code !== 0 && /doesn't have a resource type/.test(gateway.stderr)) return `the Gateway API (its CRDs are not installed: ${how})`;
+  if (gateway.code !== 0) throw new Error(`kubectl get gateway ${GATEWAY} -n ${ROUTER_NAMESPACE}: ${gateway.stderr.trim()}`);
+  if (!gateway.stdout.trim()) return `a Gateway for Flagger's routes (no Gateway ${GATEWAY} in namespace ${ROUTER_NAMESPACE}: ${how})`;
+  return undefined;
 }

@@ -22,7 +22,7 @@ import { assertClusterReachable } from './cluster-check';
 import { type CommandRunner, ProcessCommandRunner, runJson } from './command-runner';
 import { type KubeEndpointSlice, type KubeList, type KubePod, type KubeService, parseTopPods, toPodInfos, toServiceInfo } from './kube-objects';
 import { AUTH_PROXY_DEPLOYMENT, AUTH_PROXY_PLAYED_BY, AUTH_PROXY_SERVICE_PORT, type AuthProxyMapping, authProxyMapping } from './auth-proxy-values';
-import { labValues, UPSTREAM_DNS_DEPLOYMENT } from './lab-values';
+import { type ChartValues, labValues, UPSTREAM_DNS_DEPLOYMENT } from './lab-values';
 import { COREDNS_SELECTOR, logsArgs, parseCorednsLog, parseKubectlLogs } from './log-lines';
 import { zipkinTrace, zipkinTraces } from './zipkin-api';
 import { DEFAULT_PROBE_IMAGE } from './pod-curl';
@@ -38,6 +38,7 @@ import { PodForwards } from './pod-forwards';
 import { HelmRelease } from './helm-release';
 import { missingClusterParts } from './cluster-parts';
 import { kindSources } from './kind-sources';
+import { FlaggerCanary } from './flagger-canary';
 import type { EvidenceSources } from '../evidence-sources';
 
 export interface KindTargetOptions {
@@ -71,6 +72,7 @@ export class KindTarget implements Target {
   private readonly runner: CommandRunner;
   private readonly helm: HelmRelease;
   private lab: LabSpec | undefined;
+  private labChartValues: ChartValues | undefined;
   private chartDeployments: ChartDeployments | undefined;
   private startedAt = Date.now();
   private adminToken = '';
@@ -86,6 +88,8 @@ export class KindTarget implements Target {
   readonly ingress: KindIngress;
   /** CoreDNS behind kube-dns, the cluster's Service translation, Cilium's drops and socket termination, nginx's reload (stale-dns-server). */
   readonly clusterDns: KindClusterDns;
+  /** Flagger's Canary myweb on Traefik's Gateway (canary-split, after scripts/cluster/install-flagger.sh). */
+  readonly canaryRelease: FlaggerCanary;
 
   constructor(private readonly options: KindTargetOptions = {}) {
     this.runner = options.runner ?? new ProcessCommandRunner();
@@ -117,6 +121,7 @@ export class KindTarget implements Target {
       labNamespace: this.namespace,
       since: () => this.startedAt,
     });
+    this.canaryRelease = new FlaggerCanary({ runner: this.runner, kubectl, namespace: this.namespace, upgradeLab: (values) => this.upgradeLab(values) });
     this.podForwards = new PodForwards(this.runner, this.kubectl([]));
     this.probe = new ProbePod(this.runner, this.kubectl([]), options.probeImage ?? DEFAULT_PROBE_IMAGE);
   }
@@ -142,8 +147,8 @@ export class KindTarget implements Target {
     this.lab = lab;
     this.chartDeployments = new ChartDeployments(lab, this.release);
     this.authProxy = authProxyMapping(lab);
-    await this.helm.upgrade(values);
-    await replacedPodsGone(this.runner, this.kubectl([]), this.release);
+    this.labChartValues = values;
+    await this.upgradeLab({});
 
     const secret = await runJson<{ data?: { token?: string } }>(this.runner, 'kubectl', this.kubectl(['get', 'secret', ADMIN_SECRET, '-o', 'json']));
     if (!secret.data?.token) throw new Error(`Secret ${ADMIN_SECRET} in ${this.namespace} has no key "token"`);
@@ -160,6 +165,12 @@ export class KindTarget implements Target {
     }
     this.zipkin = new PortForward(this.runner, { scope: this.kubectl([]), resource: `svc/${ZIPKIN_SERVICE}`, remotePort: ZIPKIN_PORT, restart: true });
     await this.zipkin.start();
+  }
+
+  /** A helm upgrade with the lab's values and `extra` (top-level keys replaced), done once the pods it replaced are gone. */
+  private async upgradeLab(extra: Record<string, unknown>): Promise<void> {
+    await this.helm.upgrade({ ...this.labChartValues, ...extra });
+    await replacedPodsGone(this.runner, this.kubectl([]), this.release);
   }
 
   /** The lab's Deployments as the chart names and selects them; known once start() took a lab. */
@@ -323,6 +334,7 @@ export class KindTarget implements Target {
       for (const deployment of this.faulted) await attempt(`clearing faults of ${deployment}`, () => this.clearFaults(deployment));
       await this.podForwards.stopAll();
       await attempt('ingress', () => this.ingress.stop());
+      await attempt("Flagger's canary release", () => this.canaryRelease.stop());
       await attempt('Cilium drop watch and socket termination', () => this.clusterDns.stop());
       await Promise.all([...this.serviceForwards.values(), ...(this.zipkin ? [this.zipkin] : [])].map((f) => f.stop()));
       await attempt('deleting the probe pod', () => this.probe.delete());
