@@ -32,7 +32,7 @@ import { rssBytes } from './memory';
 import { AddressPlan, freeAddressPlan, ZIPKIN_PORT } from './net';
 import { killOnExit } from './kill-on-exit';
 import { isBuilt } from './paths';
-import { Pod } from './pod';
+import { LocalDeployments } from './local-deployments';
 import type { RabbitmqNode } from './rabbitmq-node';
 import { requestLikePod } from './pod-dns';
 import { podEnv } from './pod-env';
@@ -58,11 +58,6 @@ export interface LocalTargetOptions extends ObservabilityOptions {
 /** The broker's pod name and app label, as the chart's StatefulSet names them. */
 export const BROKER_POD = { name: 'rabbitmq-0', app: 'rabbitmq' } as const;
 
-interface Deployment {
-  spec: DeploymentSpec;
-  pods: Pod[];
-}
-
 export class LocalTarget implements Target {
   readonly name = 'local' as const;
   readonly namespace = NAMESPACE;
@@ -74,7 +69,8 @@ export class LocalTarget implements Target {
   private workdir: string | undefined;
   /** The lab's DNS parts (see lab-dns-parts.ts), unless started without DNS. */
   private dns: LabDns | undefined;
-  private readonly deployments = new Map<string, Deployment>();
+  /** The lab's Deployments and their pods (see local-deployments.ts). */
+  private readonly deployments: LocalDeployments;
   private readonly proxies = new Map<string, ServiceProxy>();
   /** Service name → the deployment it selects. */
   private readonly selectors = new Map<string, string>();
@@ -94,6 +90,13 @@ export class LocalTarget implements Target {
 
   constructor(private readonly options: LocalTargetOptions = {}) {
     this.observability = new LabObservability(options);
+    this.deployments = new LocalDeployments({
+      logs: this.logStore,
+      podEnv: (spec, ip) => this.podEnv(spec, ip),
+      restartBackoffMs: options.restartBackoffMs,
+      readyTimeoutMs: options.readyTimeoutMs,
+      onPodsChanged: (deployment) => this.refreshServicesOf(deployment),
+    });
   }
 
   get addressPlan(): AddressPlan {
@@ -139,13 +142,13 @@ export class LocalTarget implements Target {
         clusterIps,
         workdir: this.workdir,
         serviceMode: this.options.dnsServiceMode,
-        startDeployment: (spec, ips) => this.startDeployment(spec, ips),
-        clusterDnsPods: () => this.deployments.get(CLUSTER_DNS_DEPLOYMENT)?.pods.map((pod) => pod.ip) ?? [],
+        startDeployment: (spec, ips) => this.deployments.start(spec, ips),
+        clusterDnsPods: () => this.deployments.ips(CLUSTER_DNS_DEPLOYMENT),
       });
     }
     // The broker's pod comes first (it may still be starting): the pods that use it start once it takes logins.
     const broker = this.options.broker;
-    await Promise.all(placed.map(({ spec, ips }) => (broker && spec.env?.RABBITMQ_URL ? broker.ready.then(() => this.startDeployment(spec, ips)) : this.startDeployment(spec, ips))));
+    await Promise.all(placed.map(({ spec, ips }) => (broker && spec.env?.RABBITMQ_URL ? broker.ready.then(() => this.deployments.start(spec, ips)) : this.deployments.start(spec, ips))));
 
     for (const service of lab.services) {
       if (!this.deployments.has(service.selector)) throw new Error(`Service ${service.name}: no deployment ${service.selector}`);
@@ -156,7 +159,7 @@ export class LocalTarget implements Target {
         clusterIp,
         port: service.port,
         targetPort: service.targetPort,
-        endpoints: () => this.deployments.get(service.selector)?.pods.map((pod) => pod.ip) ?? [],
+        endpoints: () => this.deployments.ips(service.selector),
       });
       this.proxies.set(service.name, proxy);
       this.selectors.set(service.name, service.selector);
@@ -170,7 +173,7 @@ export class LocalTarget implements Target {
   private scrapedPods(): ScrapedPod[] {
     const broker = this.options.broker;
     return [
-      ...[...this.deployments.values()].flatMap(({ spec, pods }) =>
+      ...this.deployments.all().flatMap(({ spec, pods }) =>
         pods.map((pod) => ({ name: pod.name, app: spec.name, ip: pod.ip, port: spec.port, namespace: this.namespace, version: spec.env?.VERSION })),
       ),
       ...(broker ? [{ ...BROKER_POD, ip: broker.host, port: broker.metricsPort, namespace: this.namespace }] : []),
@@ -190,59 +193,13 @@ export class LocalTarget implements Target {
     });
   }
 
-  /** Starts one pod of `spec` on each address; a pod that exits re-probes the Services in front of it. */
-  private launchPods(spec: DeploymentSpec, ips: string[]): Pod[] {
-    return ips.map((ip) => {
-      const pod = new Pod({
-        deployment: spec.name,
-        app: spec.app,
-        ip,
-        port: spec.port,
-        env: this.podEnv(spec, ip),
-        logs: this.logStore,
-        backoffMs: this.options.restartBackoffMs ?? 200,
-      });
-      pod.supervised.on('exit', () => this.refreshServicesOf(spec.name));
-      pod.start();
-      return pod;
-    });
-  }
-
-  private async podsReady(pods: Pod[]): Promise<void> {
-    await Promise.all(pods.map((pod) => pod.waitReady(this.options.readyTimeoutMs ?? 20_000)));
-  }
-
-  private async startDeployment(spec: DeploymentSpec, ips: string[]): Promise<void> {
-    const pods = this.launchPods(spec, ips);
-    // Known before they are ready, so that a failed start still stops them.
-    this.deployments.set(spec.name, { spec, pods });
-    await this.podsReady(pods);
-  }
-
-  /**
-   * `kubectl rollout restart` as a cluster does it: new pods on NEW addresses, ready, the Services'
-   * endpoints switched to them, then the old pods stopped.
-   */
-  private async rolloutToNewAddresses(name: string): Promise<{ before: string[]; after: string[] }> {
-    const deployment = this.deployment(name);
-    const old = deployment.pods;
-    const pods = this.launchPods(deployment.spec, old.map(() => this.plan.allocatePodIp()));
-    await this.podsReady(pods);
-    deployment.pods = pods;
-    this.refreshServicesOf(name);
-    await this.dns?.service.refresh();
-    await Promise.all(old.map((pod) => pod.stop()));
-    return { before: old.map((pod) => pod.ip), after: pods.map((pod) => pod.ip) };
+  /** `kubectl rollout restart` onto new addresses; the cluster DNS Service learns the new pods before the old ones go. */
+  private rolloutToNewAddresses(name: string): Promise<{ before: string[]; after: string[] }> {
+    return this.deployments.rolloutToNewAddresses(name, () => this.plan.allocatePodIp(), async () => this.dns?.service.refresh());
   }
 
   private refreshServicesOf(deployment: string): void {
     for (const [service, selector] of this.selectors) if (selector === deployment) void this.proxies.get(service)?.refresh();
-  }
-
-  private deployment(name: string): Deployment {
-    const deployment = this.deployments.get(name);
-    if (!deployment) throw new Error(`no deployment "${name}" in this lab (have: ${[...this.deployments.keys()].join(', ')})`);
-    return deployment;
   }
 
   private proxy(name: string): ServiceProxy {
@@ -278,7 +235,7 @@ export class LocalTarget implements Target {
   async pods(deployment?: string): Promise<PodInfo[]> {
     const broker = this.options.broker;
     if (deployment === BROKER_POD.app && broker) return [this.brokerPod(broker)];
-    const deployments = deployment ? [this.deployment(deployment)] : [...this.deployments.values()];
+    const deployments = deployment ? [this.deployments.get(deployment)] : this.deployments.all();
     return [...deployments.flatMap((d) => d.pods.map((pod) => pod.info())), ...(!deployment && broker ? [this.brokerPod(broker)] : [])];
   }
 
@@ -291,21 +248,14 @@ export class LocalTarget implements Target {
   }
 
   async setEnv(name: string, env: Record<string, string | undefined>): Promise<void> {
-    const deployment = this.deployment(name);
-    const merged = { ...deployment.spec.env, ...env };
-    for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
-    deployment.spec = { ...deployment.spec, env: merged as Record<string, string> };
-    for (const pod of deployment.pods) {
-      // One pod at a time, each ready before the next, as a rolling update with maxUnavailable 0 would.
-      await pod.replace(this.podEnv(deployment.spec, pod.ip));
-      await pod.waitReady(this.options.readyTimeoutMs ?? 20_000);
-    }
+    // One pod at a time, each ready before the next, as a rolling update with maxUnavailable 0 would.
+    await this.deployments.setEnv(name, env);
     await Promise.all([...this.proxies.values()].map((p) => p.refresh()));
   }
 
   private async admin(name: string, method: string, body?: unknown): Promise<Record<string, unknown>[]> {
     const request = { ...faultRequest(method, body, this.adminToken), timeoutMs: 3_000 };
-    const results = await Promise.all(this.deployment(name).pods.map((pod) => httpRequest(`${pod.url}${FAULTS_PATH}`, request)));
+    const results = await Promise.all(this.deployments.get(name).pods.map((pod) => httpRequest(`${pod.url}${FAULTS_PATH}`, request)));
     return faultsOf(results, method, name);
   }
 
@@ -322,12 +272,12 @@ export class LocalTarget implements Target {
   }
 
   async logs(deployment: string, options: { since?: number; match?: LogPredicate } = {}): Promise<LogLine[]> {
-    this.deployment(deployment);
+    this.deployments.get(deployment);
     return this.logStore.search({ deployment, ...options });
   }
 
   waitForLog(deployment: string, match: LogPredicate, options: { since?: number; timeoutMs?: number; what?: string } = {}): Promise<LogLine> {
-    this.deployment(deployment);
+    this.deployments.get(deployment);
     return this.logStore.waitFor({ deployment, since: options.since, match }, options.timeoutMs ?? 5_000, options.what ?? `a ${deployment} log line`);
   }
 
@@ -342,23 +292,23 @@ export class LocalTarget implements Target {
   /** From the lab's Prometheus when it runs (a scrape begun after the call), else each pod's /metrics directly. */
   async scrapeMetrics(deployment: string): Promise<string[]> {
     const prometheus = this.observability.prometheus;
-    if (prometheus) return prometheus.podMetrics(this.deployment(deployment).pods.map((pod) => pod.name));
-    const results = await Promise.all(this.deployment(deployment).pods.map((pod) => httpRequest(`${pod.url}/metrics`, { timeoutMs: 3_000 })));
+    if (prometheus) return prometheus.podMetrics(this.deployments.get(deployment).pods.map((pod) => pod.name));
+    const results = await Promise.all(this.deployments.get(deployment).pods.map((pod) => httpRequest(`${pod.url}/metrics`, { timeoutMs: 3_000 })));
     return metricsBodies(results, deployment);
   }
 
   async dnsQueries(role: DnsRole): Promise<DnsQueryRecord[]> {
-    const pod = this.deployment(role === 'cluster' ? CLUSTER_DNS_DEPLOYMENT : UPSTREAM_DNS_DEPLOYMENT).pods[0];
+    const pod = this.deployments.get(role === 'cluster' ? CLUSTER_DNS_DEPLOYMENT : UPSTREAM_DNS_DEPLOYMENT).pods[0];
     return dnsQueriesOf(await httpRequest(`${pod.url}${DNS_QUERIES_PATH}`, { timeoutMs: 3_000 }), role);
   }
 
   async restarts(deployment: string): Promise<number> {
-    return this.deployment(deployment).pods.reduce((sum, pod) => sum + pod.supervised.restarts, 0);
+    return this.deployments.get(deployment).pods.reduce((sum, pod) => sum + pod.supervised.restarts, 0);
   }
 
   async memory(): Promise<{ totalBytes: number; byPod: Record<string, number> }> {
     const byPod: Record<string, number> = { 'faultline (harness, kube-proxy, zipkin)': process.memoryUsage().rss };
-    for (const deployment of this.deployments.values()) {
+    for (const deployment of this.deployments.all()) {
       for (const pod of deployment.pods) if (pod.supervised.pid) byPod[pod.name] = rssBytes(pod.supervised.pid);
     }
     if (this.options.broker) byPod[`${BROKER_POD.name} (rabbitmq-server)`] = this.options.broker.rssBytes();
@@ -367,7 +317,7 @@ export class LocalTarget implements Target {
 
   /** PIDs of every pod process (for the state file of `faultline up`). */
   pids(): number[] {
-    return [...this.deployments.values()].flatMap((d) => d.pods.map((pod) => pod.supervised.pid).filter((pid): pid is number => pid !== undefined));
+    return this.deployments.all().flatMap((d) => d.pods.map((pod) => pod.supervised.pid).filter((pid): pid is number => pid !== undefined));
   }
 
   stop(): Promise<void> {
@@ -375,7 +325,7 @@ export class LocalTarget implements Target {
       await this.ingress.stop();
       await this.dns?.stop();
       await Promise.all([...this.proxies.values()].map((p) => p.stop()));
-      await Promise.all([...this.deployments.values()].flatMap((d) => d.pods.map((pod) => pod.stop())));
+      await this.deployments.stop();
       await this.zipkin?.close();
       await this.observability.stop();
       if (this.workdir) rmSync(this.workdir, { recursive: true, force: true });
@@ -386,6 +336,6 @@ export class LocalTarget implements Target {
 
   /** Synchronous: SIGKILL to every pod, for process 'exit' handlers. */
   killNow(): void {
-    for (const deployment of this.deployments.values()) for (const pod of deployment.pods) pod.killNow();
+    this.deployments.killNow();
   }
 }
