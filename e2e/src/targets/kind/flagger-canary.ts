@@ -40,7 +40,7 @@ interface KubeCanary {
 }
 
 interface KubeHttpRoute {
-  spec?: { rules?: { matches?: { headers?: unknown[] }[]; backendRefs?: { name: string; weight?: number }[] }[] };
+  spec?: { rules?: { matches?: { headers?: unknown[]; path?: unknown }[]; backendRefs?: { name: string; weight?: number }[] }[] };
 }
 
 export function flaggerSources(namespace: string): CanaryReleaseSources {
