@@ -38,7 +38,7 @@ export interface RabbitmqNodeOptions {
   dir: string;
   /** The AMQP port it asks for first (default 5672); when that is taken on `host`, a free one, said through `say`. */
   port?: number;
-  /** A free AMQP port from the start, without asking for 5672 first (labs side by side, test runs). */
+  /** A free AMQP port (and /metrics port) from the start, without asking for 5672 and 15692 first (labs side by side, test runs). */
   anyPort?: boolean;
   readyTimeoutMs?: number;
   /** One line per thing worth telling a person (an install, a port taken). */
@@ -161,7 +161,9 @@ export class RabbitmqNode {
       port = await freePort(host);
       say(`broker: ${host}:${wanted} is taken (another broker listening on all addresses?), using ${host}:${port}`);
     }
-    const metricsPort = (await canBind(host, RABBITMQ_METRICS_PORT)) ? RABBITMQ_METRICS_PORT : await freePort(host);
+    // 15692 as the chart's is for `faultline up`; a node with any AMQP port (test runs, labs side by side) takes any
+    // metrics port too, so that one starting beside `faultline up` cannot race it for 15692.
+    const metricsPort = !options.anyPort && (await canBind(host, RABBITMQ_METRICS_PORT)) ? RABBITMQ_METRICS_PORT : await freePort(host);
     // Distribution (rabbitmqctl's way in) on localhost, where the node name @localhost points.
     const [distPort, epmdPort] = [await freePort('127.0.0.1'), await freePort('127.0.0.1')];
     const user = 'faultline';
