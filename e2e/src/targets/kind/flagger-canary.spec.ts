@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canarySplit } from '../../scenarios/canary-split';
 import { runScenario } from '../../scenarios/runner';
-import { defaultRouteWeights, describeEvents, flaggerMessages, traefikServiceRequests } from './flagger-canary';
+import { defaultRouteWeights, describeEvents, FlaggerCanary, flaggerMessages, traefikServiceRequests } from './flagger-canary';
 import { FakeCommandRunner, type RecordedCommand } from './fake-command-runner';
 import { KindTarget } from './kind-target';
 
@@ -112,5 +112,52 @@ describe('Flagger as a cluster part (fake kubectl)', () => {
     assert.equal(result.status, 'not-run', result.reason);
     assert.match(result.reason ?? '', /^not run here: needs Flagger \(no Deployment flagger in namespace flagger-system/);
     assert.ok(!runner.calls.some((c) => c.tool === 'helm' && c.args.includes('upgrade')), 'no helm upgrade');
+  });
+});
+
+describe('FlaggerCanary: the commands it runs (fake kubectl, upgrades recorded)', () => {
+  /** A Canary whose status goes through `phases`, one per read, staying at the last. */
+  function canaryWith(phases: string[], initTimeoutMs?: number) {
+    const upgrades: unknown[] = [];
+    let reads = 0;
+    const runner = new FakeCommandRunner((c) => {
+      const line = c.args.join(' ');
+      if (line.includes('get canary myweb')) return { status: { phase: phases[Math.min(reads++, phases.length - 1)], canaryWeight: 0 } };
+      if (line.includes('describe canary myweb')) return DESCRIBE;
+      if (line.includes('set env')) return 'deployment.apps/myweb env updated\n';
+      return undefined;
+    });
+    const canary = new FlaggerCanary({
+      runner,
+      kubectl: (args, namespace = 'faultline') => ['-n', namespace, ...args],
+      namespace: 'faultline',
+      upgradeLab: async (values) => void upgrades.push(values),
+      initTimeoutMs,
+    });
+    return { canary, runner, upgrades };
+  }
+
+  it('install: a helm upgrade with flaggerCanary on, one forward each to Traefik\'s web and metrics ports, until Flagger initialized it', async () => {
+    const { canary, runner, upgrades } = canaryWith(['Initializing', 'Initializing', 'Initialized']);
+    await canary.install('canary', 'v1');
+    await canary.install('ab', 'v2');
+    assert.deepEqual(upgrades, [{ flaggerCanary: { enabled: true, strategy: 'canary', version: 'v1' } }, { flaggerCanary: { enabled: true, strategy: 'ab', version: 'v2' } }]);
+    const forwards = runner.calls.filter((c) => c.background).map((c) => c.args.join(' '));
+    assert.deepEqual(forwards, ['-n traefik port-forward --address 127.0.0.1 svc/traefik :80', '-n traefik port-forward --address 127.0.0.1 svc/traefik :8080']);
+    assert.equal(canary.url(), 'http://127.0.0.1:40000');
+    await canary.stop();
+    assert.ok(runner.forwards.every((f) => f.stopped), 'forwards stopped');
+  });
+
+  it('install fails naming the last phase and events when Flagger never initializes the Canary', async () => {
+    const { canary } = canaryWith(['Initializing'], 300);
+    await assert.rejects(canary.install('canary', 'v1'), /Flagger to initialize Canary myweb.*last phase Initializing; events: .*Canary failed! Scaling down myweb\.faultline/);
+    await canary.stop();
+  });
+
+  it('release: kubectl set env of the target, a removed variable as KEY-', async () => {
+    const { canary, runner } = canaryWith(['Initialized']);
+    await canary.release({ VERSION: 'v2', FAULTS: undefined });
+    assert.deepEqual(runner.lines(), ['kubectl -n faultline set env deployment/myweb VERSION=v2 FAULTS-']);
   });
 });

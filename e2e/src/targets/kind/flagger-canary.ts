@@ -116,16 +116,19 @@ export class FlaggerCanary implements CanaryRelease {
   async install(strategy: CanaryStrategy, version: string): Promise<void> {
     await this.options.upgradeLab({ flaggerCanary: { enabled: true, strategy, version } });
     const { runner, kubectl } = this.options;
-    this.web ??= new PortForward(runner, { scope: kubectl([], ROUTER_NAMESPACE), resource: `svc/${ROUTER_SERVICE}`, remotePort: ROUTER_WEB_PORT, restart: true });
-    this.metrics ??= new PortForward(runner, { scope: kubectl([], ROUTER_NAMESPACE), resource: `svc/${ROUTER_SERVICE}`, remotePort: ROUTER_METRICS_PORT, restart: true });
-    await Promise.all([this.web.start(), this.metrics.start()]);
+    if (!this.web || !this.metrics) {
+      const forward = (remotePort: number) => new PortForward(runner, { scope: kubectl([], ROUTER_NAMESPACE), resource: `svc/${ROUTER_SERVICE}`, remotePort, restart: true });
+      this.web = forward(ROUTER_WEB_PORT);
+      this.metrics = forward(ROUTER_METRICS_PORT);
+      await Promise.all([this.web.start(), this.metrics.start()]);
+    }
     let last: CanaryStatus | undefined;
     await pollUntil(
       async () => {
         last = await this.status().catch(() => undefined);
         return last && AT_REST.has(last.phase) && last.phase !== 'Failed';
       },
-      { timeoutMs: this.options.initTimeoutMs ?? 240_000, intervalMs: 2_000, what: `Flagger to initialize Canary ${this.name} (last phase: ${last?.phase ?? 'none'})` },
+      { timeoutMs: this.options.initTimeoutMs ?? 240_000, intervalMs: 2_000, what: `Flagger to initialize Canary ${this.name}` },
     ).catch(async (error: Error) => {
       const events = await this.events().catch(() => []);
       throw new Error(`${error.message}; last phase ${last?.phase ?? 'none'}; events: ${events.slice(-5).join(' | ') || 'none'}`);
