@@ -2,7 +2,7 @@
 # Proves the lab on real kind clusters, end to end (npm run test:kind):
 #   engine -> offline kit (node image with Cilium, stand-in images) -> lab images
 #   -> layout kind/cluster.yaml (Cilium with kube-proxy): cluster -> kind load -> helm install -> helm test
-#      -> k6 smoke -> every scenario with --target kind -> cluster deleted
+#      -> Flagger and Traefik (install-flagger.sh) -> k6 smoke -> every scenario with --target kind -> cluster deleted
 #   -> layout kind/cilium-kube-proxy-free.yaml (Cilium's socket LB, no kube-proxy): the same cluster steps, then
 #      the scenarios that need that layout -> cluster deleted.
 # The clusters, their kubeconfig, the port-forwards and the Docker engine the kit started are removed at the end,
@@ -173,6 +173,15 @@ lab_cluster() {
   echo "the lab's containers (namespace ${FAULTLINE_NAMESPACE}): $((lab_bytes / 1024 / 1024)) MiB working set"
 }
 
+# flagger_parts: what canary-split needs to run with the real Flagger on the current cluster: the kit's Traefik and
+# Flagger images loaded, then scripts/cluster/install-flagger.sh with the kit's Gateway API CRDs and Flagger chart.
+flagger_parts() {
+  step "Flagger $(kit_field flagger 2 | sed 's/.*@//') and Traefik $(kit_field traefik 2 | sed 's/.*@//') on the Gateway API (canary-split)"
+  kind load docker-image --name "${CLUSTER_NAME}" "$(kit_field image-flagger 5)" "$(kit_field image-traefik 5)"
+  "${REPO_ROOT}/scripts/cluster/install-flagger.sh" --name "${CLUSTER_NAME}" \
+    --gateway-api-crds "${KIT_OUT}/gateway-api/standard" --flagger-chart "${KIT_OUT}/flagger/chart"
+}
+
 # k6_smoke: e2e/k6/smoke.ts through port-forwards to the current cluster.
 k6_smoke() {
   local store_url front_end_url
@@ -205,6 +214,7 @@ for layout in "${layouts[@]}"; do
     cluster)
       CLUSTER_NAME="${base_name}"
       lab_cluster cluster
+      flagger_parts
       k6_smoke
       if ((${#scenarios[@]})); then run_scenarios "${scenarios[@]}"; else run_scenarios --all; fi
       ;;

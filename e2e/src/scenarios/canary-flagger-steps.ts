@@ -39,7 +39,8 @@ const CHECK_SAMPLE = 40;
 /** Deadlines of one analysis: a rollback takes threshold × interval, a promotion (50/5) × interval plus the primary's rollout. */
 const ROLLBACK_TIMEOUT_MS = 6 * 60_000;
 const PROMOTION_TIMEOUT_MS = 8 * 60_000;
-/** The load loop's bound, whatever happens. */
+/** The load loop's pace (about 1 request a second reaches the canary at weight 5) and its bound, whatever happens. */
+const LOAD_INTERVAL_MS = 50;
 const LOAD_MAX_REQUESTS = 30_000;
 const REST_PHASES = new Set(['Initialized', 'Succeeded', 'Failed']);
 
@@ -63,14 +64,20 @@ async function requests(release: CanaryRelease, options: FlaggerStepsOptions, co
   return results;
 }
 
-/** The seed's curl loop, bounded: requests (each of `headerSets` in turn) until stop(), then what answered. */
+/**
+ * The seed's curl loop, paced and bounded: a request every LOAD_INTERVAL_MS (each of `headerSets` in turn) until
+ * stop(), then what answered.
+ */
 function loadLoop(release: CanaryRelease, options: FlaggerStepsOptions, headerSets: Record<string, string>[]): { stop(): Promise<Record<string, number>> } {
   let running = true;
   const answers: HttpResult[] = [];
+  const started = Date.now();
   const loop = (async () => {
     for (let i = 0; running && i < LOAD_MAX_REQUESTS; i += 1) {
       const headers = headerSets[i % headerSets.length];
       answers.push(await httpRequest(`${release.url()}${options.path}`, { headers: { ...headers, host: options.host }, timeoutMs: 10_000 }));
+      const next = started + (i + 1) * LOAD_INTERVAL_MS - Date.now();
+      if (next > 0) await new Promise((resolve) => setTimeout(resolve, next));
     }
   })();
   return {
@@ -193,14 +200,17 @@ export function flaggerSteps(options: FlaggerStepsOptions): Step[] {
     {
       ...onKind,
       phase: 'symptom',
-      title: `Flagger rolled the erroring v2 back: its success rate below ${MIN_SUCCESS_RATE} halted it ${THRESHOLD} times, phase Failed, every request on v1`,
+      title: `Flagger rolled the erroring v2 back: ${THRESHOLD} failed checks (its success rate read below ${MIN_SUCCESS_RATE}), phase Failed, every request on v1`,
       async run(ctx) {
         const release = releaseOf(ctx);
         const outcome = ctx.state.erroringOutcome as Outcome;
         const log = ctx.state.erroringLog as string[];
         expect(outcome.status.phase === 'Failed', `Flagger should roll the erroring v2 back, the Canary ended ${outcome.status.phase}`);
-        const halts = log.filter((m) => new RegExp(`^Halt .* advancement success-rate-by-status-code [\\d.]+ < ${MIN_SUCCESS_RATE}\\b`).test(m));
+        // Each failed check is a halt: below the minimum, or no values yet (the first check, before the new pods were scraped).
+        const halts = log.filter((m) => /^Halt .*success-rate-by-status-code/.test(m));
+        const below = halts.filter((m) => new RegExp(`advancement success-rate-by-status-code [\\d.]+ < ${MIN_SUCCESS_RATE}\\b`).test(m));
         expect(halts.length >= THRESHOLD, `Flagger's log should show ${THRESHOLD} halts on the success rate, it shows ${halts.length}`);
+        expect(below.length > 0, `Flagger should have read the erroring v2's success rate below ${MIN_SUCCESS_RATE} (not only "no values"): ${halts.slice(0, 3).join(' | ')}`);
         expect(log.some((m) => /^Rolling back .* failed checks threshold reached/.test(m)), `Flagger's log should say "Rolling back … failed checks threshold reached"`);
         expect(log.some((m) => /^Canary failed!/.test(m)), `Flagger's log should say "Canary failed!"`);
         await expectAllOn(ctx, release, options, 'v1');
