@@ -79,7 +79,12 @@ async function resolverSocket(target: Target, since = 0): Promise<string> {
   return String(last.resolver_socket ?? last.new_socket);
 }
 
-/** A CoreDNS restart that should do no harm: 10 × 200 before, the restart, 10 × 200 after from the same client. */
+/**
+ * A CoreDNS restart that should do no harm: 10 × 200 before, the restart, then from the same client no lasting
+ * failure: the first request right after the restart may fail once (seen on kit clusters with socket termination and
+ * with kube-proxy: the old pod's answer lost as it goes), every one after it is 200, without a reload. The bug it is
+ * compared with fails every request until the reload.
+ */
 async function harmlessRestart({ target, evidence }: StepContext, how: string): Promise<{ since: number; oldIps: string[] }> {
   const dns = clusterDns(target);
   const warm = await attempts(target, ATTEMPTS);
@@ -90,7 +95,9 @@ async function harmlessRestart({ target, evidence }: StepContext, how: string): 
   evidence(dns.sources.rolloutRestart(), `before: ${before.join(', ')}\nafter:  ${after.join(', ')}`);
   const results = await attempts(target, ATTEMPTS, NO_HARM_INTERVAL_MS);
   evidence(throughProxy(target, `${how}, after the cluster DNS restart (no reload)`), statusLines(results));
-  expect(results.every((r) => r.status === 200), `every request should be 200 ${how} after the restart, without a reload:\n${statusLines(results)}`);
+  const firstOk = results.findIndex((r) => r.status === 200);
+  const lasting = firstOk < 0 ? results : results.slice(firstOk).filter((r) => r.status !== 200);
+  expect(firstOk >= 0 && firstOk <= 1 && lasting.length === 0, `${how}, after the restart without a reload, at most the first request may fail and every one after it should be 200:\n${statusLines(results)}`);
   return { since, oldIps: before };
 }
 
