@@ -69,17 +69,14 @@ recipe_go_module_cmd() {
   rm -rf "${src}"
 }
 
-# go:github.com/fluxcd/flagger@vX.Y.Z -> OUT/flagger (its cmd/flagger, built from a copy of the module's source) and
-# OUT/chart, the module's Helm chart (charts/flagger, with Flagger's CRDs). The proxy lists only an older release (it
-# still uses Traefik's removed traefik.containo.us API); this one resolves when named.
+# go:github.com/fluxcd/flagger@vX.Y.Z -> OUT/flagger (its cmd/flagger, as recipe_go_module_cmd builds it) and OUT/chart,
+# the module's Helm chart (charts/flagger, with Flagger's CRDs). The proxy lists only an older release (it still uses
+# Traefik's removed traefik.containo.us API); this one resolves when named.
 recipe_flagger() {
-  local name="$1" source="${2#go:}" out="$3" src
-  kit_go_env
-  src="${FAULTLINE_KIT_CACHE}/src/${name}"
-  go_module_copy "${source}" "${src}"
-  (cd "${src}" && GOFLAGS="${GOFLAGS} -mod=mod" go build -trimpath -ldflags '-s -w' -o "${out}/flagger" ./cmd/flagger)
-  cp -r "${src}/charts/flagger" "${out}/chart"
-  rm -rf "${src}"
+  local source="${2#go:}" out="$3"
+  recipe_go_module_cmd "$@"
+  cp -r "$(go_module_dir "${source}")/charts/flagger" "${out}/chart"
+  chmod -R u+w "${out}/chart"
 }
 
 # files:MODULE@VERSION/DIR -> that folder of the module's source as OUT/<its base name> (the Gateway API CRDs).

@@ -46,7 +46,7 @@ interface KubeHttpRoute {
 export function flaggerSources(namespace: string): CanaryReleaseSources {
   const ns = `-n ${namespace}`;
   return {
-    install: () => `helm upgrade (chart values flaggerCanary.*) → Canary ${CANARY_NAME}, MetricTemplate, Deployment ${CANARY_NAME}`,
+    install: () => `the chart values the harness upgraded the lab with (flaggerCanary.*: Canary ${CANARY_NAME}, its MetricTemplate and Deployment)`,
     status: () => `kubectl ${ns} get canary ${CANARY_NAME} -o json (.status, written by Flagger)`,
     events: () => `kubectl ${ns} describe canary ${CANARY_NAME} (events)`,
     controllerLog: () => `kubectl -n ${FLAGGER_NAMESPACE} logs deploy/${FLAGGER_DEPLOYMENT} | jq .msg`,
