@@ -9,8 +9,8 @@ import { describe, it } from 'node:test';
 import { HELM_SKIP, lazyRender, type Manifest, NAMESPACE } from './render';
 import { validateManifest } from './validate';
 
-const on = lazyRender([], ['networkPolicy.enabled=true', 'authProxy.enabled=true', 'flaggerCanary.enabled=true']);
-const off = lazyRender();
+const on = lazyRender([], ['authProxy.enabled=true', 'flaggerCanary.enabled=true']);
+const off = lazyRender([], ['networkPolicy.enabled=false']);
 
 interface Client {
   namespace: string;
@@ -47,7 +47,7 @@ const outsider: Client = { namespace: 'default', labels: { app: 'order-service' 
 describe('NetworkPolicies (networkPolicy.enabled)', { skip: HELM_SKIP }, () => {
   const policies = () => on.all('NetworkPolicy');
 
-  it('are valid, off by default, and start from denying every pod ingress', () => {
+  it('are valid, on by default, off with one value, and start from denying every pod ingress', () => {
     assert.equal(off.all('NetworkPolicy').length, 0);
     for (const policy of policies()) validateManifest(policy);
     const deny = on.get('NetworkPolicy', 'default-deny-ingress');
