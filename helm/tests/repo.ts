@@ -35,6 +35,9 @@ export const SCENARIO_IDS = [
   'crash-circuit-breaker',
   'canary-split',
   'stale-dns-server',
+  'broker-pod-loss',
+  'node-loss',
+  'network-policy-deny',
 ] as const;
 
 /** The services of the lab's contract, each deployed by the chart. */

@@ -32,6 +32,11 @@ const EXPECTED: Record<(typeof SCENARIO_IDS)[number], string[]> = {
   'crash-circuit-breaker': ['Deployment/retry-client spec.template.spec.containers[0].env.RETRIES_ENABLED.value: "true" -> "false"'],
   'canary-split': ['+Deployment/retry-backend-v2', '+Ingress/retry-backend', '+Ingress/retry-backend-canary', '+Service/retry-backend-v2'],
   'stale-dns-server': ['+ConfigMap/auth-proxy', '+Deployment/auth-proxy', '+Service/auth-proxy'],
+  // Nothing breaks in values: the pod is deleted with kubectl.
+  'broker-pod-loss': [],
+  // Nothing breaks in values: the node's container is stopped with docker; the file pins the 20 s tolerations.
+  'node-loss': [],
+  'network-policy-deny': ['-NetworkPolicy/order-service-to-rabbitmq'],
 };
 
 describe('scenario values files', () => {

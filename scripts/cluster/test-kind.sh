@@ -136,6 +136,24 @@ forward() {
   forwarded_url="http://127.0.0.1:${port}"
 }
 
+# forward_kept SERVICE PORT: as forward, started again on the same local port whenever it ends: a kubectl
+# port-forward ends with the pod it forwards to (broker-pod-loss deletes rabbitmq-0).
+forward_kept() {
+  forward "$1" "$2"
+  local port="${forwarded_url##*:}" first="${forward_pids[-1]}" log="${work}/forward-${CLUSTER_NAME}-$1.log"
+  (
+    child="${first}"
+    trap 'kill "${child}" 2>/dev/null; exit 0' TERM
+    while :; do
+      while kill -0 "${child}" 2>/dev/null; do sleep 1; done
+      sleep 1
+      kc -n "${FAULTLINE_NAMESPACE}" port-forward --address 127.0.0.1 "service/$1" "${port}:$2" >>"${log}" 2>&1 &
+      child=$!
+    done
+  ) &
+  forward_pids+=($!)
+}
+
 # lab_cluster LAYOUT: the cluster of kind/LAYOUT.yaml on the kit's node image with the kit's Cilium as its CNI,
 # the lab's images loaded, the chart installed and `helm test` passed (CLUSTER_NAME names it).
 lab_cluster() {
@@ -201,7 +219,7 @@ k6_smoke() {
 run_scenarios() {
   local rabbit_port password run_args
   step "scenarios on ${CLUSTER_NAME} (--target kind): $*"
-  forward rabbitmq 5672
+  forward_kept rabbitmq 5672
   rabbit_port="${forwarded_url##*:}"
   password="$(kc -n "${FAULTLINE_NAMESPACE}" get secret faultline-rabbitmq -o jsonpath='{.data.password}' | base64 -d)"
   run_args=(scenario run --target kind --rabbitmq-url "amqp://faultline:${password}@127.0.0.1:${rabbit_port}" "$@")

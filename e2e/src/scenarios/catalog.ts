@@ -1,11 +1,14 @@
 /** Every scenario, in the catalog's order. Ids are stable: the CLI, the docs and the tests use them. */
 import { UsageError } from '../cli/args';
+import { brokerPodLoss } from './broker-pod-loss';
 import { canarySplit } from './canary-split';
 import { crashCircuitBreaker } from './crash-circuit-breaker';
 import { dnsNdotsAmplification } from './dns-ndots-amplification';
 import { dnsUpstreamFailure } from './dns-upstream-failure';
 import { staleDnsServer } from './stale-dns-server';
 import type { Scenario } from './model';
+import { networkPolicyDeny } from './network-policy-deny';
+import { nodeLoss } from './node-loss';
 import { retryFailRate } from './retry-fail-rate';
 import { serviceLoadBalancing } from './service-load-balancing';
 import { slowPageTrace } from './slow-page-trace';
@@ -21,6 +24,9 @@ export const CATALOG: readonly Scenario[] = [
   crashCircuitBreaker,
   canarySplit,
   staleDnsServer,
+  brokerPodLoss,
+  nodeLoss,
+  networkPolicyDeny,
 ];
 
 export function findScenarios(ids: readonly string[]): Scenario[] {

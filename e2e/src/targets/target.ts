@@ -6,6 +6,7 @@ import type { ZipkinSpan } from '@faultline/zipkin-receiver';
 import type { LabSpec } from '../lab/spec';
 import type { HttpResult, RequestOptions } from '../evidence/http';
 import type { ClusterDnsControl } from './cluster-dns-control';
+import type { ClusterFaults } from './cluster-faults';
 import type { EvidenceSources } from './evidence-sources';
 import type { CanaryRelease } from './canary-release';
 import type { IngressControl } from './ingress-control';
@@ -56,9 +57,10 @@ export type DnsRole = 'cluster' | 'upstream';
  * - ingress-nginx: its controller (canary-split);
  * - cilium-socket-lb: Services translated by Cilium's socket LB, without kube-proxy (kind/cilium-kube-proxy-free.yaml);
  * - kube-proxy: Services translated by kube-proxy, packet by packet (kind/cluster.yaml, cilium-kube-proxy-partial);
- * - flagger: Flagger's controller and the Gateway its gatewayapi provider routes on (scripts/cluster/install-flagger.sh).
+ * - flagger: Flagger's controller and the Gateway its gatewayapi provider routes on (scripts/cluster/install-flagger.sh);
+ * - cilium-policy: Cilium enforcing the lab's NetworkPolicies (its agents in kube-system; the offline kit's clusters).
  */
-export type ClusterPart = 'ingress-nginx' | 'cilium-socket-lb' | 'kube-proxy' | 'flagger';
+export type ClusterPart = 'ingress-nginx' | 'cilium-socket-lb' | 'kube-proxy' | 'flagger' | 'cilium-policy';
 
 export interface TraceFilter {
   serviceName?: string;
@@ -126,4 +128,6 @@ export interface Target {
   readonly canaryRelease?: CanaryRelease;
   /** The kube-dns Service's translation mode, a rollout restart of the cluster DNS, pod signals (absent when unsupported). */
   readonly clusterDns?: ClusterDnsControl;
+  /** The broker's pod deleted, a NetworkPolicy flow removed and the CNI's drops for it (absent when unsupported). */
+  readonly clusterFaults?: ClusterFaults;
 }

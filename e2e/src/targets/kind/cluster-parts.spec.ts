@@ -60,6 +60,14 @@ describe('KindTarget.missingParts (fake kubectl)', () => {
     assert.deepEqual(await kubeProxy.missingParts(['kube-proxy']), []);
   });
 
+  it('cilium-policy: missing without Cilium agents, naming where they were looked for; present with one', async () => {
+    const agents = (names: string) => new FakeCommandRunner((c) => (c.args.join(' ').includes('get pods -l k8s-app=cilium -o name') ? names : undefined));
+    assert.deepEqual(await new KindTarget({ runner: agents('') }).missingParts(['cilium-policy']), [
+      'Cilium enforcing NetworkPolicies (no k8s-app=cilium pod in namespace kube-system: a kit cluster, npm run test:kind or kind/offline/README.md)',
+    ]);
+    assert.deepEqual(await new KindTarget({ runner: agents('pod/cilium-x2k9d\n') }).missingParts(['cilium-policy']), []);
+  });
+
   it('a kubectl failure is an error quoting kubectl, not a missing part', async () => {
     const ingressForbidden = failing('get service ingress-nginx-controller', FORBIDDEN);
     await assert.rejects(new KindTarget({ runner: ingressForbidden }).missingParts(['ingress-nginx']), /get service ingress-nginx-controller .*exit code 1: Error from server \(Forbidden\)/);

@@ -2,13 +2,14 @@
  * Which parts a scenario (or one of its steps) needs this cluster lacks (kind target): the ingress-nginx
  * controller that scripts/cluster/create-cluster.sh --ingress installs, Cilium's socket LB (the
  * cilium-kube-proxy-free layout), kube-proxy (kind/cluster.yaml, cilium-kube-proxy-partial) and Flagger with its
- * Gateway (scripts/cluster/install-flagger.sh). Read with kubectl;
+ * Gateway (scripts/cluster/install-flagger.sh), and Cilium's agents that enforce NetworkPolicies. Read with kubectl;
  * each missing part is one line saying what to create. A kubectl failure (forbidden, timeout, wrong context) is
  * not a missing part: it throws, and the scenario fails with it.
  */
 import type { DnsServiceMode } from '../cluster-dns-control';
 import type { ClusterPart } from '../target';
 import type { CommandRunner } from './command-runner';
+import { CILIUM_AGENT_SELECTOR } from './cilium-drops';
 import { FLAGGER_DEPLOYMENT, FLAGGER_NAMESPACE, GATEWAY, ROUTER_NAMESPACE } from './flagger-canary';
 import { CLUSTER_FOR_MODE, type KindClusterDns } from './kind-cluster-dns';
 
@@ -17,6 +18,8 @@ export interface ClusterPartsOptions {
   kubectl: (args: readonly string[], namespace?: string) => string[];
   clusterDns: KindClusterDns;
   ingressNamespace?: string;
+  /** Where Cilium's agents run (kube-system). */
+  ciliumNamespace?: string;
 }
 
 /** The parts that are a Service translation, and how each reads in a "needs ..." line. */
@@ -32,6 +35,12 @@ export async function missingClusterParts(parts: readonly ClusterPart[], options
       if (mode !== wanted) {
         missing.push(`${MODE_NAME[wanted]} (this cluster translates Services with ${mode ? MODE_NAME[mode] : 'an unknown mode'}: ${CLUSTER_FOR_MODE[wanted]})`);
       }
+      continue;
+    }
+    if (part === 'cilium-policy') {
+      const namespace = options.ciliumNamespace ?? 'kube-system';
+      const agents = await options.runner.run('kubectl', options.kubectl(['get', 'pods', '-l', CILIUM_AGENT_SELECTOR, '-o', 'name'], namespace));
+      if (!agents.stdout.trim()) missing.push(`Cilium enforcing NetworkPolicies (no ${CILIUM_AGENT_SELECTOR} pod in namespace ${namespace}: a kit cluster, npm run test:kind or kind/offline/README.md)`);
       continue;
     }
     if (part === 'flagger') {

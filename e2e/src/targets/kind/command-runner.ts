@@ -1,12 +1,13 @@
 /**
- * Every cluster access of the kind target goes through here: kubectl and helm run as child processes
+ * Every cluster access of the kind target goes through here: kubectl and helm (and docker, for a kind node's
+ * container: node-loss) run as child processes
  * with their arguments, a timeout, stdin when needed, and errors that name the command and quote its
  * stderr. Tests substitute a fake CommandRunner (no cluster can exist where they run).
  */
 import { spawn } from 'node:child_process';
 import { findCachedTool } from '@faultline/test-support';
 
-export type Tool = 'kubectl' | 'helm';
+export type Tool = 'kubectl' | 'helm' | 'docker';
 
 export interface RunOptions {
   /** Written to the command's stdin (a manifest, a request body). */
@@ -78,7 +79,7 @@ export class ProcessCommandRunner implements CommandRunner {
   private readonly binaries: Record<Tool, string>;
 
   constructor(binaries: Partial<Record<Tool, string>> = {}) {
-    this.binaries = { kubectl: binaries.kubectl ?? 'kubectl', helm: binaries.helm ?? helmBinary() };
+    this.binaries = { kubectl: binaries.kubectl ?? 'kubectl', helm: binaries.helm ?? helmBinary(), docker: binaries.docker ?? 'docker' };
   }
 
   run(tool: Tool, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {

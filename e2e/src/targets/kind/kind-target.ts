@@ -11,8 +11,7 @@
  */
 import path from 'node:path';
 import type { ZipkinSpan } from '@faultline/zipkin-receiver';
-import { httpRequest, type HttpResult, type RequestOptions } from '../../evidence/http';
-import { FAULTS_PATH, faultRequest, faultsOf } from '../fault-admin';
+import type { HttpResult, RequestOptions } from '../../evidence/http';
 import { DNS_QUERIES_PATH, dnsQueriesOf, memoryOf, metricsBodies } from '../pod-evidence';
 import { pollUntil } from '@faultline/test-support';
 import type { LabSpec } from '../../lab/spec';
@@ -35,10 +34,12 @@ import { KindClusterDns } from './kind-cluster-dns';
 import { KindIngress } from './kind-ingress';
 import { ChartDeployments } from './chart-deployments';
 import { PodForwards } from './pod-forwards';
+import { PodEndpoints } from './pod-endpoints';
 import { HelmRelease } from './helm-release';
 import { missingClusterParts } from './cluster-parts';
 import { kindSources } from './kind-sources';
 import { FlaggerCanary } from './flagger-canary';
+import { KindClusterFaults } from './kind-cluster-faults';
 import type { EvidenceSources } from '../evidence-sources';
 
 export interface KindTargetOptions {
@@ -75,14 +76,14 @@ export class KindTarget implements Target {
   private labChartValues: ChartValues | undefined;
   private chartDeployments: ChartDeployments | undefined;
   private startedAt = Date.now();
-  private adminToken = '';
   private readonly serviceForwards = new Map<string, PortForward>();
   /** stale-dns-server: the lab's auth-proxy is the chart's authProxy (nginx configured like ingress-nginx auth-url). */
   private authProxy: AuthProxyMapping | undefined;
   private zipkin: PortForward | undefined;
   private readonly podForwards: PodForwards;
+  /** The pods' /admin/faults, /metrics and /queries, each through its own forward. */
+  private readonly podEndpoints: PodEndpoints;
   private readonly probe: ProbePod;
-  private readonly faulted = new Set<string>();
   private stopped: Promise<void> | undefined;
   /** ingress-nginx and the canary Ingress pair of the chart (canary-split). */
   readonly ingress: KindIngress;
@@ -90,6 +91,8 @@ export class KindTarget implements Target {
   readonly clusterDns: KindClusterDns;
   /** Flagger's Canary myweb on Traefik's Gateway (canary-split, after scripts/cluster/install-flagger.sh). */
   readonly canaryRelease: FlaggerCanary;
+  /** The broker pod deleted, a NetworkPolicy flow removed, Cilium's policy drops (broker-pod-loss, network-policy-deny). */
+  readonly clusterFaults: KindClusterFaults;
 
   constructor(private readonly options: KindTargetOptions = {}) {
     this.runner = options.runner ?? new ProcessCommandRunner();
@@ -122,7 +125,16 @@ export class KindTarget implements Target {
       since: () => this.startedAt,
     });
     this.canaryRelease = new FlaggerCanary({ runner: this.runner, kubectl, namespace: this.namespace, upgradeLab: (values) => this.upgradeLab(values) });
+    this.clusterFaults = new KindClusterFaults({
+      runner: this.runner,
+      kubectl,
+      namespace: this.namespace,
+      release: this.release,
+      ciliumNamespace: options.dnsNamespace,
+      upgradeLab: (values) => this.upgradeLab(values),
+    });
     this.podForwards = new PodForwards(this.runner, this.kubectl([]));
+    this.podEndpoints = new PodEndpoints(this.podForwards, (deployment) => this.pods(deployment));
     this.probe = new ProbePod(this.runner, this.kubectl([]), options.probeImage ?? DEFAULT_PROBE_IMAGE);
   }
 
@@ -152,7 +164,7 @@ export class KindTarget implements Target {
 
     const secret = await runJson<{ data?: { token?: string } }>(this.runner, 'kubectl', this.kubectl(['get', 'secret', ADMIN_SECRET, '-o', 'json']));
     if (!secret.data?.token) throw new Error(`Secret ${ADMIN_SECRET} in ${this.namespace} has no key "token"`);
-    this.adminToken = Buffer.from(secret.data.token, 'base64').toString('utf8');
+    this.podEndpoints.adminToken = Buffer.from(secret.data.token, 'base64').toString('utf8');
 
     for (const service of lab.services) {
       if (this.authProxy?.playedBy[service.selector]) continue;
@@ -190,7 +202,7 @@ export class KindTarget implements Target {
 
   missingParts(parts: readonly ClusterPart[]): Promise<string[]> {
     const kubectl = (args: readonly string[], namespace?: string) => this.kubectl(args, namespace);
-    return missingClusterParts(parts, { runner: this.runner, kubectl, clusterDns: this.clusterDns, ingressNamespace: this.options.ingressNamespace });
+    return missingClusterParts(parts, { runner: this.runner, kubectl, clusterDns: this.clusterDns, ingressNamespace: this.options.ingressNamespace, ciliumNamespace: this.options.dnsNamespace });
   }
 
   podRequest(url: string, options: RequestOptions = {}): Promise<HttpResult> {
@@ -235,29 +247,16 @@ export class KindTarget implements Target {
   }
 
   /** The same request to every pod of a Deployment, each through its own forward. */
-  private async eachPod(deployment: string, pathname: string, options: RequestOptions = {}): Promise<HttpResult[]> {
-    const pods = (await this.pods(deployment)).filter((pod) => pod.running);
-    if (!pods.length) throw new Error(`no running pod of ${deployment}`);
-    return Promise.all(pods.map(async (pod) => httpRequest(`${await this.podForwards.url(pod)}${pathname}`, { timeoutMs: 5_000, ...options })));
-  }
-
-  private async admin(deployment: string, method: string, body?: unknown): Promise<Record<string, unknown>[]> {
-    const results = await this.eachPod(deployment, FAULTS_PATH, faultRequest(method, body, this.adminToken));
-    return faultsOf(results, method, deployment);
-  }
-
   getFaults(deployment: string): Promise<Record<string, unknown>[]> {
-    return this.admin(deployment, 'GET');
+    return this.podEndpoints.faults(deployment, 'GET');
   }
 
   async setFaults(deployment: string, faults: Record<string, unknown>): Promise<void> {
-    this.faulted.add(deployment);
-    await this.admin(deployment, 'PUT', faults);
+    await this.podEndpoints.faults(deployment, 'PUT', faults);
   }
 
   async clearFaults(deployment: string): Promise<void> {
-    await this.admin(deployment, 'DELETE');
-    this.faulted.delete(deployment);
+    await this.podEndpoints.faults(deployment, 'DELETE');
   }
 
   async logs(deployment: string, options: { since?: number; match?: LogPredicate } = {}): Promise<LogLine[]> {
@@ -289,7 +288,7 @@ export class KindTarget implements Target {
   }
 
   async scrapeMetrics(deployment: string): Promise<string[]> {
-    return metricsBodies(await this.eachPod(deployment, '/metrics'), deployment);
+    return metricsBodies(await this.podEndpoints.each(deployment, '/metrics'), deployment);
   }
 
   /**
@@ -299,7 +298,7 @@ export class KindTarget implements Target {
    */
   async dnsQueries(role: DnsRole): Promise<DnsQueryRecord[]> {
     if (role === 'upstream') {
-      const [result] = await this.eachPod(UPSTREAM_DNS_DEPLOYMENT, DNS_QUERIES_PATH);
+      const [result] = await this.podEndpoints.each(UPSTREAM_DNS_DEPLOYMENT, DNS_QUERIES_PATH);
       return dnsQueriesOf(result, role);
     }
     const args = logsArgs(COREDNS_SELECTOR, this.startedAt);
@@ -331,11 +330,12 @@ export class KindTarget implements Target {
         }
       };
       // Faults live in the pods' memory: a rollback that leaves a pod as it is would keep them.
-      for (const deployment of this.faulted) await attempt(`clearing faults of ${deployment}`, () => this.clearFaults(deployment));
+      for (const deployment of this.podEndpoints.faultedDeployments) await attempt(`clearing faults of ${deployment}`, () => this.clearFaults(deployment));
       await this.podForwards.stopAll();
       await attempt('ingress', () => this.ingress.stop());
       await attempt("Flagger's canary release", () => this.canaryRelease.stop());
       await attempt('Cilium drop watch and socket termination', () => this.clusterDns.stop());
+      await attempt("Cilium's policy drop watch and the nodes a scenario stopped", () => this.clusterFaults.stop());
       await Promise.all([...this.serviceForwards.values(), ...(this.zipkin ? [this.zipkin] : [])].map((f) => f.stop()));
       await attempt('deleting the probe pod', () => this.probe.delete());
       // Back to the release as it was, which also undoes kubectl edits (Service ports, env) of chart fields.

@@ -1,0 +1,71 @@
+/**
+ * The steps the cluster-fault scenarios share around their fault (broker-pod-loss, node-loss): orders placed 5 a
+ * second through store-front from setup on (order-traffic.ts), and at the end the table and the check that every
+ * order answered 201 is in the queue exactly once.
+ */
+import { deleteQueue, pollUntil } from '@faultline/test-support';
+import { peekQueue } from '../evidence/queue';
+import type { ScenarioOptions, StepContext } from './model';
+import { expect } from './model';
+import { accountQueue, cleanRunAfter, faultWindow, OrderTraffic, type OrderTrafficOptions, tally } from './order-traffic';
+
+/** Orders in a row answered 201 that count as back to no errors (and as a steady start). */
+export const CLEAN_RUN = 10;
+export const ORDER_LOOP_SOURCE = "the harness's order loop through store-front";
+
+/** Each run's loop, by run id: stopped by the scenario's cleanup too, when a step failed before the last one did. */
+const loops = new Map<string, OrderTraffic>();
+
+/** Starts placing orders and waits until CLEAN_RUN were placed, every one taken. */
+export async function startOrders({ target, options, evidence }: StepContext, traffic: OrderTrafficOptions): Promise<void> {
+  const orders = new OrderTraffic(target, traffic);
+  loops.set(options.runId, orders);
+  await pollUntil(() => orders.attempts.length >= CLEAN_RUN, { timeoutMs: 30_000, intervalMs: 200, what: `${CLEAN_RUN} orders placed before the fault` });
+  evidence(ORDER_LOOP_SOURCE, tally(orders.attempts));
+  expect(orders.attempts.every((a) => a.status === 201), `every order before the fault should be taken: ${tally(orders.attempts)}`);
+}
+
+export function ordersOf(runId: string): OrderTraffic {
+  const loop = loops.get(runId);
+  if (!loop) throw new Error('the order loop was not started (setup did not run)');
+  return loop;
+}
+
+/**
+ * After the fix: waits for CLEAN_RUN orders in a row taken after `recoveredAt`, stops the loop, prints the table
+ * (orders by status, the share failed from `faultAt` to the last failure, the time back to no errors) and checks
+ * the queue: every 201's order id in exactly one message.
+ */
+export async function settleAndAccount({ options, evidence }: StepContext, faultAt: number, recoveredAt: number, timeoutMs: number): Promise<void> {
+  const orders = ordersOf(options.runId);
+  await pollUntil(() => cleanRunAfter(orders.attempts, recoveredAt, CLEAN_RUN), {
+    timeoutMs,
+    intervalMs: 500,
+    what: `${CLEAN_RUN} orders in a row taken after the fix`,
+  }).finally(() => orders.stop());
+  const attempts = await orders.stop();
+  const window = faultWindow(attempts, faultAt);
+  const back = window.backToNoErrorsMs !== undefined ? `${(window.backToNoErrorsMs / 1000).toFixed(1)} s` : 'not yet';
+  const share = Math.round((100 * window.during.failed) / Math.max(1, window.during.orders));
+  evidence(ORDER_LOOP_SOURCE, `${attempts.length} orders: ${tally(attempts)}; from the fault to the last failure ${window.during.failed} of ${window.during.orders} failed (${share} %); back to no errors ${back} after the fault`);
+  const queue = `orders-${options.runId}`;
+  const bodies = await pollUntil(() => peekQueue(options.rabbitmqUrl, queue, attempts.length + 100).catch(() => undefined), {
+    timeoutMs: 30_000,
+    intervalMs: 1_000,
+    what: 'the broker at --rabbitmq-url to answer again (a kubectl port-forward ends with the pod it forwards to: start it again)',
+  });
+  const account = accountQueue(attempts, bodies);
+  evidence(
+    `rabbitmq queue ${queue}`,
+    `${bodies.length} messages; ${account.acknowledged} orders got a 201: ${account.missing.length} missing, ${account.duplicated.length} twice; ${account.unacknowledgedQueued} messages of orders answered with an error`,
+  );
+  expect(!account.missing.length, `every order that got a 201 should be in the queue; missing ${account.missing.length}: ${account.missing.slice(0, 5).join(', ')}`);
+  expect(!account.duplicated.length, `no order should be in the queue twice; twice: ${account.duplicated.slice(0, 5).join(', ')}`);
+}
+
+/** The scenario's cleanup: the loop stopped if a step failed first, the run's queue deleted. */
+export async function stopOrdersAndDeleteQueue(options: ScenarioOptions): Promise<void> {
+  await loops.get(options.runId)?.stop();
+  loops.delete(options.runId);
+  await deleteQueue(`orders-${options.runId}`, options.rabbitmqUrl);
+}
