@@ -136,18 +136,22 @@ forward() {
   forwarded_url="http://127.0.0.1:${port}"
 }
 
-# forward_kept SERVICE PORT: as forward, started again on the same local port whenever it ends: a kubectl
-# port-forward ends with the pod it forwards to (broker-pod-loss deletes rabbitmq-0).
-forward_kept() {
-  forward "$1" "$2"
-  local port="${forwarded_url##*:}" first="${forward_pids[-1]}" log="${work}/forward-${CLUSTER_NAME}-$1.log"
+# forward_broker: as forward for the broker, started again on the same local port whenever it ends: a kubectl
+# port-forward ends with the pod it forwards to (broker-pod-loss deletes rabbitmq-0), and one started before the
+# StatefulSet's new pod is Ready can hang, so each restart waits for a Ready rabbitmq-0 first.
+forward_broker() {
+  forward rabbitmq 5672
+  local port="${forwarded_url##*:}" first="${forward_pids[-1]}" log="${work}/forward-${CLUSTER_NAME}-rabbitmq.log"
   (
     child="${first}"
     trap 'kill "${child}" 2>/dev/null; exit 0' TERM
     while :; do
       while kill -0 "${child}" 2>/dev/null; do sleep 1; done
-      sleep 1
-      kc -n "${FAULTLINE_NAMESPACE}" port-forward --address 127.0.0.1 "service/$1" "${port}:$2" >>"${log}" 2>&1 &
+      until [[ "$(kc -n "${FAULTLINE_NAMESPACE}" get pod rabbitmq-0 --ignore-not-found \
+        -o jsonpath='{.metadata.deletionTimestamp}/{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == "/True" ]]; do
+        sleep 1
+      done
+      kc -n "${FAULTLINE_NAMESPACE}" port-forward --address 127.0.0.1 pod/rabbitmq-0 "${port}:5672" >>"${log}" 2>&1 &
       child=$!
     done
   ) &
@@ -219,7 +223,7 @@ k6_smoke() {
 run_scenarios() {
   local rabbit_port password run_args
   step "scenarios on ${CLUSTER_NAME} (--target kind): $*"
-  forward_kept rabbitmq 5672
+  forward_broker
   rabbit_port="${forwarded_url##*:}"
   password="$(kc -n "${FAULTLINE_NAMESPACE}" get secret faultline-rabbitmq -o jsonpath='{.data.password}' | base64 -d)"
   run_args=(scenario run --target kind --rabbitmq-url "amqp://faultline:${password}@127.0.0.1:${rabbit_port}" "$@")

@@ -36,6 +36,11 @@ export interface LabSpec {
   deployments: DeploymentSpec[];
   services: ServiceSpec[];
   upstreamDns?: UpstreamDnsSpec;
+  /**
+   * The lab needs a broker of its own, which a scenario may kill (broker-pod-loss): the local target starts one for
+   * it and points the pods' RABBITMQ_URL there; a cluster's release has its own broker anyway.
+   */
+  ownBroker?: boolean;
 }
 
 export const NAMESPACE = 'default';

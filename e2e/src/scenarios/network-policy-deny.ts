@@ -4,7 +4,8 @@
  * drops order-service's packets to the broker, established connection included ("Policy denied" in Cilium's drop
  * monitor); order-service's publish gets no confirm, its heartbeats go unanswered, the connection is declared dead
  * and every reconnect times out; orders fail while products still load. Fix: the rule back, order-service
- * reconnects, orders get 201.
+ * reconnects, orders get 201. (A cut shorter than two heartbeats does less: the connection resumes when the rule is
+ * back, its retransmitted frames delivered; the symptom step waits for the connection to be declared dead.)
  *
  * Only a cluster whose CNI enforces NetworkPolicies shows it (Cilium on the offline kit's clusters): the local
  * target has no policy engine to play it faithfully.
@@ -19,22 +20,22 @@ import { listProducts, placeOrder, shown } from './store-requests';
 export const CUT_FLOW = 'order-service-to-rabbitmq';
 const AMQP_PORT = 5672;
 const PLAIN_PRODUCT = 1;
-/** Two missed 15 s heartbeats and a confirm timeout of 10 s, with room: when the first order must have failed. */
-const SYMPTOM_TIMEOUT_MS = 90_000;
+/** store-front's 5 s upstream timeout, order-service's 10 s confirm timeout, with room: when the first order must have failed. */
+const SYMPTOM_TIMEOUT_MS = 60_000;
 /** order-service's reconnect backoff is at most 5 s, its readiness probe every 2 s. */
 const RECOVERY_TIMEOUT_MS = 60_000;
 
 const faults = (target: Target) => clusterFaultsOf(target, 'changing NetworkPolicies');
 
-const BROKER_LOG = /broker|order refused/;
-const TIMEOUT = /timeout|timed out|ETIMEDOUT/i;
+/** order-service's confirm timeout ("no confirm from the broker within 10000 ms"), amqplib's "Heartbeat timeout", a connect ETIMEDOUT. */
+const TIMEOUT = /no confirm from the broker within|timeout|timed out|ETIMEDOUT/i;
 
 export const networkPolicyDeny: Scenario = {
   id: 'network-policy-deny',
   seed: '004',
   title: 'A NetworkPolicy change cuts order-service from the broker: Cilium drops it, orders fail',
   breaks: `the lab's NetworkPolicies without ${CUT_FLOW} (the rule letting order-service reach rabbitmq:${AMQP_PORT})`,
-  symptom: "orders fail; order-service's log names the broker timeout; Cilium's drop monitor shows Policy denied from order-service to rabbitmq:5672; products still load",
+  symptom: "orders fail; order-service's log names the broker timeouts (no confirm, the heartbeat, each reconnect); Cilium's drop monitor shows Policy denied from order-service to rabbitmq:5672; products still load",
   fix: `${CUT_FLOW} back: order-service reconnects, orders get 201`,
   targets: ['kind'],
   requires: ['cilium-policy'],
@@ -83,13 +84,23 @@ export const networkPolicyDeny: Scenario = {
         evidence('harness HTTP', `GET /api/products → HTTP ${products.status ?? products.errorCode}`);
         expect(products.status === 200, `products should still load: ${shown(products)}`);
 
-        const line = await target.waitForLog('order-service', (l) => BROKER_LOG.test(String(l.json?.msg ?? '')) && TIMEOUT.test(l.text), {
+        // The cut connection first: the order's publish gets no confirm; two missed heartbeats later amqplib declares
+        // the connection dead; then every reconnect's SYN is dropped too, until its connect timeout.
+        const logs = target.sources.logs('order-service');
+        const unconfirmed = await target.waitForLog('order-service', (l) => l.json?.msg === 'order refused: broker unavailable' && TIMEOUT.test(l.text), {
           since: brokenAt,
           timeoutMs: 30_000,
-          what: "an order-service log line naming the broker timeout",
+          what: 'an order-service log line: an order refused for want of a confirm',
         });
-        evidence(target.sources.logs('order-service'), line.text);
-
+        evidence(logs, unconfirmed.text);
+        const lost = await target.waitForLog('order-service', (l) => l.json?.msg === 'broker connection lost', { since: brokenAt, timeoutMs: 60_000, what: "order-service's broker connection lost (heartbeat timeout)" });
+        evidence(logs, lost.text);
+        const retry = await target.waitForLog('order-service', (l) => l.json?.msg === 'broker connection failed' && TIMEOUT.test(l.text), {
+          since: lost.at,
+          timeoutMs: 30_000,
+          what: "order-service's reconnect to the broker timing out",
+        });
+        evidence(logs, retry.text);
         const [orderService] = await target.pods('order-service');
         const broker = await faults(target).brokerPod();
         const drops = await pollUntil(

@@ -1,7 +1,8 @@
 /**
  * Faults of the cluster itself, below the apps' switches:
- * - the broker's pod deleted (`kubectl delete pod rabbitmq-0`): its StatefulSet makes a new one on the same
- *   PersistentVolumeClaim, so what the broker had written survives;
+ * - the broker's pod deleted (`kubectl delete pod rabbitmq-0`; locally the lab's own broker killed and started
+ *   again): its StatefulSet makes a new one on the same PersistentVolumeClaim, so what the broker wrote survives
+ *   (BrokerPodControl, on Target as `brokerControl`);
  * - a node lost (a kind node: `docker stop` of its container) and started again;
  * - one flow of the lab's NetworkPolicies removed (a chart change that drops an allow rule) and put back, with the
  *   packets the CNI dropped for it (`cilium-dbg monitor --type drop`, "Policy denied").
@@ -50,6 +51,19 @@ export interface PolicyDrop {
   at: number;
 }
 
+/** The lab's broker as a pod that can be lost and replaced on its volume. */
+export interface BrokerPodControl {
+  readonly sources: { brokerPod(): string };
+  /** The broker's pod as it is now; throws a clear error when there is none. */
+  brokerPod(): Promise<BrokerPodState>;
+  /** Deletes the broker's pod without waiting for it to go; returns the pod as it was. */
+  deleteBrokerPod(): Promise<BrokerPodState>;
+  /** Waits until a pod other than `uid` is the broker and Ready. */
+  brokerPodReplaced(uid: string, timeoutMs: number): Promise<BrokerPodState>;
+  /** Where the harness reads the lab's queues, when not at the run's --rabbitmq-url (a lab's own broker). */
+  brokerUrl?(): string;
+}
+
 export interface ClusterFaultSources {
   /** brokerPod(), deleteBrokerPod(). */
   brokerPod(): string;
@@ -63,14 +77,8 @@ export interface ClusterFaultSources {
   drops(): string;
 }
 
-export interface ClusterFaults {
+export interface ClusterFaults extends BrokerPodControl {
   readonly sources: ClusterFaultSources;
-  /** The broker's pod as the API shows it; throws a clear error when there is none. */
-  brokerPod(): Promise<BrokerPodState>;
-  /** Deletes the broker's pod without waiting for it to go; returns the pod as it was. */
-  deleteBrokerPod(): Promise<BrokerPodState>;
-  /** Waits until a pod other than `uid` is the broker and Ready. */
-  brokerPodReplaced(uid: string, timeoutMs: number): Promise<BrokerPodState>;
 
   /** The nodes the lab's pods can run on (no NoSchedule taint of their own), by name. */
   nodes(): Promise<NodeState[]>;
@@ -93,6 +101,12 @@ export interface ClusterFaults {
   policyDrops(since: number): PolicyDrop[];
   /** What the drop watch covered since `since` ("3 agents in 14 s"), for evidence that saw none. */
   dropsWatched(since: number): string;
+}
+
+/** The target's broker control, or a clear error. */
+export function brokerControlOf(target: Target): BrokerPodControl {
+  if (!target.brokerControl) throw new Error(`deleting the broker's pod is not supported by the ${target.name} target`);
+  return target.brokerControl;
 }
 
 /** The target's cluster faults, or a clear error naming `what` the scenario needed of them. */

@@ -6,7 +6,7 @@ import type { ZipkinSpan } from '@faultline/zipkin-receiver';
 import type { LabSpec } from '../lab/spec';
 import type { HttpResult, RequestOptions } from '../evidence/http';
 import type { ClusterDnsControl } from './cluster-dns-control';
-import type { ClusterFaults } from './cluster-faults';
+import type { BrokerPodControl, ClusterFaults } from './cluster-faults';
 import type { EvidenceSources } from './evidence-sources';
 import type { CanaryRelease } from './canary-release';
 import type { IngressControl } from './ingress-control';
@@ -130,4 +130,6 @@ export interface Target {
   readonly clusterDns?: ClusterDnsControl;
   /** The broker's pod deleted, a NetworkPolicy flow removed and the CNI's drops for it (absent when unsupported). */
   readonly clusterFaults?: ClusterFaults;
+  /** The lab's broker pod, to delete and see replaced (a cluster's StatefulSet; locally the lab's own broker). */
+  readonly brokerControl?: BrokerPodControl;
 }

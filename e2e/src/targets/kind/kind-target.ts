@@ -93,6 +93,10 @@ export class KindTarget implements Target {
   readonly canaryRelease: FlaggerCanary;
   /** The broker pod deleted, a NetworkPolicy flow removed, Cilium's policy drops (broker-pod-loss, network-policy-deny). */
   readonly clusterFaults: KindClusterFaults;
+  /** The chart's rabbitmq-0 (part of the cluster faults). */
+  get brokerControl(): KindClusterFaults {
+    return this.clusterFaults;
+  }
 
   constructor(private readonly options: KindTargetOptions = {}) {
     this.runner = options.runner ?? new ProcessCommandRunner();

@@ -33,7 +33,8 @@ import { AddressPlan, freeAddressPlan, ZIPKIN_PORT } from './net';
 import { killOnExit } from './kill-on-exit';
 import { isBuilt } from './paths';
 import { LocalDeployments } from './local-deployments';
-import type { RabbitmqNode } from './rabbitmq-node';
+import { RabbitmqNode } from './rabbitmq-node';
+import { LocalBrokerPod } from './local-broker-pod';
 import { requestLikePod } from './pod-dns';
 import { podEnv } from './pod-env';
 import type { ScrapedPod } from './prometheus';
@@ -75,11 +76,16 @@ export class LocalTarget implements Target {
   /** Service name → the deployment it selects. */
   private readonly selectors = new Map<string, string>();
   private stopped: Promise<void> | undefined;
+  /** The broker this lab started for itself (LabSpec.ownBroker), when the command gave it none. */
+  private ownBroker: RabbitmqNode | undefined;
   private releaseExitKill: (() => void) | undefined;
   /** The trace UI and Prometheus beside the lab, when they run (see observability.ts). */
   readonly observability: LabObservability;
   /** The ingress-nginx stand-in on 127.N.0.80, listening once an Ingress is applied (see ingress.ts). */
   readonly ingress = new LocalIngressController({ address: () => ingressAddress(this.plan.block), serviceUrl: (service) => this.serviceUrl(service) });
+
+  /** The lab's own broker as its rabbitmq-0 pod: killed and started again on its folder (broker-pod-loss). */
+  readonly brokerControl = new LocalBrokerPod(() => this.broker);
 
   readonly clusterDns = new LocalClusterDns({
     service: () => this.dns?.service,
@@ -118,8 +124,13 @@ export class LocalTarget implements Target {
     }
   }
 
-  private async startLab(lab: LabSpec): Promise<void> {
-    const missing = [...new Set(lab.deployments.map((d) => d.app))].filter((app) => !isBuilt(app));
+  /** The lab's broker pod: the command's own, or the one the lab started for itself. */
+  private get broker(): RabbitmqNode | undefined {
+    return this.options.broker ?? this.ownBroker;
+  }
+
+  private async startLab(spec: LabSpec): Promise<void> {
+    const missing = [...new Set(spec.deployments.map((d) => d.app))].filter((app) => !isBuilt(app));
     const withDns = this.options.dns ?? true;
     if (withDns && !isBuilt('dns-server')) missing.push('dns-server');
     if (missing.length) throw new Error(`not built: ${missing.join(', ')} (run: node e2e/bin/build-lab.mjs)`);
@@ -129,6 +140,7 @@ export class LocalTarget implements Target {
     this.observability.startTraceUi();
     this.zipkin = await startZipkinReceiver({ host: this.plan.zipkinIp, port: ZIPKIN_PORT, onSpans: (spans) => this.observability.forward(spans) });
     this.workdir = mkdtempSync(path.join(tmpdir(), 'faultline-lab-'));
+    const lab = await this.withOwnBroker(spec, this.workdir);
 
     const placed = lab.deployments.map((spec) => ({ spec, ips: Array.from({ length: spec.replicas ?? 1 }, () => this.plan.allocatePodIp()) }));
     const podIps = new Map(placed.map(({ spec, ips }) => [spec.name, ips]));
@@ -147,7 +159,7 @@ export class LocalTarget implements Target {
       });
     }
     // The broker's pod comes first (it may still be starting): the pods that use it start once it takes logins.
-    const broker = this.options.broker;
+    const { broker } = this;
     await Promise.all(placed.map(({ spec, ips }) => (broker && spec.env?.RABBITMQ_URL ? broker.ready.then(() => this.deployments.start(spec, ips)) : this.deployments.start(spec, ips))));
 
     for (const service of lab.services) {
@@ -169,9 +181,17 @@ export class LocalTarget implements Target {
     await this.observability.ready();
   }
 
+  /** A lab that asks for a broker of its own gets one (unless the command gave it one), its pods pointed at it. */
+  private async withOwnBroker(lab: LabSpec, workdir: string): Promise<LabSpec> {
+    if (!lab.ownBroker || this.options.broker) return lab;
+    this.ownBroker = await RabbitmqNode.launch({ host: this.plan.brokerIp, dir: path.join(workdir, 'rabbitmq'), anyPort: true });
+    const url = this.ownBroker.url;
+    return { ...lab, deployments: lab.deployments.map((d) => (d.env?.RABBITMQ_URL ? { ...d, env: { ...d.env, RABBITMQ_URL: url } } : d)) };
+  }
+
   /** Every pod as Prometheus' pod discovery would list it (app label = Deployment, version from VERSION). */
   private scrapedPods(): ScrapedPod[] {
-    const broker = this.options.broker;
+    const { broker } = this;
     return [
       ...this.deployments.all().flatMap(({ spec, pods }) =>
         pods.map((pod) => ({ name: pod.name, app: spec.name, ip: pod.ip, port: spec.port, namespace: this.namespace, version: spec.env?.VERSION })),
@@ -233,14 +253,14 @@ export class LocalTarget implements Target {
   }
 
   async pods(deployment?: string): Promise<PodInfo[]> {
-    const broker = this.options.broker;
+    const { broker } = this;
     if (deployment === BROKER_POD.app && broker) return [this.brokerPod(broker)];
     const deployments = deployment ? [this.deployments.get(deployment)] : this.deployments.all();
     return [...deployments.flatMap((d) => d.pods.map((pod) => pod.info())), ...(!deployment && broker ? [this.brokerPod(broker)] : [])];
   }
 
   private brokerPod(broker: RabbitmqNode): PodInfo {
-    return { name: BROKER_POD.name, deployment: BROKER_POD.app, ip: broker.host, port: broker.port, pid: broker.pid, restarts: 0, running: broker.running };
+    return { name: BROKER_POD.name, deployment: BROKER_POD.app, ip: broker.host, port: broker.port, pid: broker.pid, restarts: broker.restarts, running: broker.running };
   }
 
   async setServicePorts(service: string, ports: { port?: number; targetPort?: number }): Promise<void> {
@@ -311,7 +331,7 @@ export class LocalTarget implements Target {
     for (const deployment of this.deployments.all()) {
       for (const pod of deployment.pods) if (pod.supervised.pid) byPod[pod.name] = rssBytes(pod.supervised.pid);
     }
-    if (this.options.broker) byPod[`${BROKER_POD.name} (rabbitmq-server)`] = this.options.broker.rssBytes();
+    if (this.broker) byPod[`${BROKER_POD.name} (rabbitmq-server)`] = this.broker.rssBytes();
     return memoryOf({ ...byPod, ...this.observability.memory() });
   }
 
@@ -326,6 +346,7 @@ export class LocalTarget implements Target {
       await this.dns?.stop();
       await Promise.all([...this.proxies.values()].map((p) => p.stop()));
       await this.deployments.stop();
+      await this.ownBroker?.stop();
       await this.zipkin?.close();
       await this.observability.stop();
       if (this.workdir) rmSync(this.workdir, { recursive: true, force: true });

@@ -33,6 +33,11 @@ export class AddressPlan {
     return `127.${this.block}.0.9`;
   }
 
+  /** A lab's own broker (the command's own is 127.0.0.72, block 0's). */
+  get brokerIp(): string {
+    return `127.${this.block}.0.72`;
+  }
+
   allocatePodIp(): string {
     if (this.nextPod > 254) throw new Error('no pod addresses left in the block');
     return `127.${this.block}.1.${this.nextPod++}`;

@@ -114,7 +114,11 @@ export class RabbitmqNode {
   private releaseExitKill: (() => void) | undefined;
   private stopped: Promise<void> | undefined;
   /** Resolves once the node accepts an AMQP login; rejects with a BrokerUnavailableError (nothing left running). */
-  readonly ready: Promise<void>;
+  ready: Promise<void>;
+  /** Times the node was killed and started again on its data (kill()). */
+  restarts = 0;
+  /** The current start took an AMQP login. */
+  private up = false;
 
   private constructor(
     readonly host: string,
@@ -126,17 +130,40 @@ export class RabbitmqNode {
     /** How rabbitmqctl reaches this node. */
     readonly ctl: RabbitmqctlTarget,
     private readonly epmd: ChildProcess,
-    private readonly server: ChildProcess,
+    private server: ChildProcess,
     private readonly output: OutputTail,
-    serverScript: string,
-    readyTimeoutMs: number,
+    private readonly serverScript: string,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly readyTimeoutMs: number,
   ) {
     this.releaseExitKill = killOnExit(() => {
-      for (const child of [server, epmd]) if (child.pid && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      for (const child of [this.server, epmd]) if (child.pid && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     });
-    this.ready = this.waitReady(serverScript, readyTimeoutMs);
+    this.ready = this.waitReady(serverScript, readyTimeoutMs).then(() => void (this.up = true));
     // Whoever awaits `ready` gets the rejection; nobody awaiting it yet is no unhandled rejection.
+    this.ready.catch(() => undefined);
+  }
+
+  /**
+   * The broker pod lost and replaced, as a StatefulSet does on the same volume: the node is killed at once
+   * (SIGKILL, no orderly shutdown), then started again after `downMs` with the same name, ports and folder, so it
+   * recovers what it had written (durable queues, persistent messages it confirmed). Resolves once it was killed;
+   * `ready` is the new start's.
+   */
+  async kill(downMs: number): Promise<void> {
+    const old = this.server;
+    const gone = exited(old);
+    this.up = false;
+    old.kill('SIGKILL');
+    await gone;
+    this.restarts += 1;
+    this.ready = new Promise<void>((resolve) => setTimeout(resolve, downMs)).then(() => {
+      if (this.stopped) throw new BrokerUnavailableError('the broker was stopped while it was down');
+      this.server = spawnChild(this.serverScript, [], this.env, 'pipe');
+      this.output.attach(this.server);
+      return this.waitReady(this.serverScript, this.readyTimeoutMs).then(() => void (this.up = true));
+    });
     this.ready.catch(() => undefined);
   }
 
@@ -220,7 +247,7 @@ export class RabbitmqNode {
     const server = spawnChild(serverScript, [], env, 'pipe');
     output.attach(server);
     const ctl = { rabbitmqctl: path.join(path.dirname(serverScript), 'rabbitmqctl'), nodeName, epmdPort, home: dir };
-    return new RabbitmqNode(host, port, metricsPort, user, password, dir, ctl, epmd, server, output, serverScript, options.readyTimeoutMs ?? 60_000);
+    return new RabbitmqNode(host, port, metricsPort, user, password, dir, ctl, epmd, server, output, serverScript, env, options.readyTimeoutMs ?? 60_000);
   }
 
   private async waitReady(serverScript: string, readyTimeoutMs: number): Promise<void> {
@@ -254,6 +281,11 @@ export class RabbitmqNode {
     return `http://${this.host}:${this.metricsPort}/metrics`;
   }
 
+  /** Its folder: data (mnesia), logs, config and cookie. */
+  get folder(): string {
+    return this.dir;
+  }
+
   /** The Erlang VM's PID (the script execs it). */
   get pid(): number | undefined {
     return this.server.pid;
@@ -262,6 +294,11 @@ export class RabbitmqNode {
   /** Every PID it runs: the node and its epmd. */
   pids(): number[] {
     return [this.server.pid, this.epmd.pid].filter((pid): pid is number => pid !== undefined);
+  }
+
+  /** Running, and its current start took an AMQP login. */
+  get takingLogins(): boolean {
+    return this.up && this.running;
   }
 
   get running(): boolean {

@@ -1,0 +1,52 @@
+/**
+ * The local target's broker pod (see ../cluster-faults.ts): the lab's own rabbitmq-server plays the chart's
+ * rabbitmq-0, and its folder plays the PersistentVolumeClaim. Deleting the pod kills the node at once (SIGKILL, as a
+ * pod whose grace period ran out) and starts it again 2 s later on the same folder, name and ports, as the
+ * StatefulSet's new pod on the same claim; the "uid" is the node's process id, new with each start.
+ */
+import { pollUntil } from '@faultline/test-support';
+import type { BrokerPodControl, BrokerPodState } from '../cluster-faults';
+import type { RabbitmqNode } from './rabbitmq-node';
+
+const POD = 'rabbitmq-0';
+/** How long the broker stays down: a StatefulSet's new pod is scheduled and started after the old one is gone. */
+const DOWN_MS = 2_000;
+
+export class LocalBrokerPod implements BrokerPodControl {
+  readonly sources = { brokerPod: () => "the lab's own rabbitmq-server as rabbitmq-0 (the StatefulSet stand-in: SIGKILL, started again on its folder)" };
+
+  constructor(private readonly node: () => RabbitmqNode | undefined) {}
+
+  private broker(): RabbitmqNode {
+    const node = this.node();
+    if (!node) throw new Error('this lab has no broker of its own to delete (a lab with ownBroker, or `faultline up` with its own broker, has one)');
+    return node;
+  }
+
+  private state(node: RabbitmqNode): BrokerPodState {
+    return { pod: POD, uid: `pid ${node.pid}`, node: 'this machine', ip: node.host, ready: node.takingLogins, claim: 'its folder', volume: node.folder };
+  }
+
+  async brokerPod(): Promise<BrokerPodState> {
+    const node = this.broker();
+    await node.ready.catch(() => undefined);
+    return this.state(node);
+  }
+
+  async deleteBrokerPod(): Promise<BrokerPodState> {
+    const before = await this.brokerPod();
+    await this.broker().kill(DOWN_MS);
+    return before;
+  }
+
+  async brokerPodReplaced(uid: string, timeoutMs: number): Promise<BrokerPodState> {
+    const node = this.broker();
+    await pollUntil(() => node.running && `pid ${node.pid}` !== uid, { timeoutMs, intervalMs: 200, what: `a new ${POD} started (not ${uid})` });
+    await node.ready;
+    return this.state(node);
+  }
+
+  brokerUrl(): string {
+    return this.broker().url;
+  }
+}
