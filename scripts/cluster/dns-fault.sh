@@ -56,7 +56,8 @@ require_tools kubectl curl
 token="$(kc -n "${FAULTLINE_NAMESPACE}" get secret faultline-admin -o jsonpath='{.data.token}' | base64 -d)"
 [[ -n "${token}" ]] || die "no admin token in secret ${FAULTLINE_NAMESPACE}/faultline-admin (is the lab installed?)"
 
-kc -n "${FAULTLINE_NAMESPACE}" port-forward service/dns-server "${local_port}:8080" >/dev/null &
+# kubectl itself in the background (a function's subshell would leave kubectl running when killed).
+kubectl --context "$(kube_context)" -n "${FAULTLINE_NAMESPACE}" port-forward service/dns-server "${local_port}:8080" >/dev/null &
 forward_pid=$!
 trap 'kill "${forward_pid}" 2>/dev/null || true' EXIT
 base="http://127.0.0.1:${local_port}"

@@ -125,7 +125,8 @@ forward() {
   local log="${work}/forward-${CLUSTER_NAME}-$1.log" deadline=$((SECONDS + 30)) port=""
   # The log exists before kubectl starts writing it: the loop below may read it first.
   : >"${log}"
-  kc -n "${FAULTLINE_NAMESPACE}" port-forward --address 127.0.0.1 "service/$1" ":$2" >>"${log}" 2>&1 &
+  # kubectl itself in the background (not the kc function, whose subshell would leave kubectl behind when killed).
+  kubectl --context "$(kube_context)" -n "${FAULTLINE_NAMESPACE}" port-forward --address 127.0.0.1 "service/$1" ":$2" >>"${log}" 2>&1 &
   forward_pids+=($!)
   until [[ -n "${port}" ]]; do
     port="$(sed -n 's/^Forwarding from 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "${log}" | head -n 1)"
@@ -151,7 +152,7 @@ forward_broker() {
         -o jsonpath='{.metadata.deletionTimestamp}/{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == "/True" ]]; do
         sleep 1
       done
-      kc -n "${FAULTLINE_NAMESPACE}" port-forward --address 127.0.0.1 pod/rabbitmq-0 "${port}:5672" >>"${log}" 2>&1 &
+      kubectl --context "$(kube_context)" -n "${FAULTLINE_NAMESPACE}" port-forward --address 127.0.0.1 pod/rabbitmq-0 "${port}:5672" >>"${log}" 2>&1 &
       child=$!
     done
   ) &

@@ -14,7 +14,9 @@ import { deleteQueue, pollUntil } from '@faultline/test-support';
 import { storeLab } from '../lab/labs';
 import { clusterFaultsOf } from '../targets/cluster-faults';
 import type { Target } from '../targets/target';
+import { serviceFqdn } from '../lab/spec';
 import { expect, type Scenario } from './model';
+import { getService } from './services';
 import { listProducts, placeOrder, shown } from './store-requests';
 
 export const CUT_FLOW = 'order-service-to-rabbitmq';
@@ -44,7 +46,7 @@ export const networkPolicyDeny: Scenario = {
   steps: [
     {
       phase: 'setup',
-      title: `orders are taken; the lab's policies include ${CUT_FLOW}; Cilium's drops are watched`,
+      title: `orders are taken; the lab's policies include ${CUT_FLOW}; a pod of another namespace gets no answer from order-service's admin port or the broker; Cilium's drops are watched`,
       async run({ target, evidence }) {
         const placed = await placeOrder(target, PLAIN_PRODUCT);
         evidence('harness HTTP', `POST /api/orders → ${shown(placed)}`);
@@ -53,6 +55,16 @@ export const networkPolicyDeny: Scenario = {
         evidence(faults(target).sources.policies(), flows.join(', '));
         expect(flows.includes(CUT_FLOW), `the lab should have the NetworkPolicy ${CUT_FLOW} (networkPolicy.enabled): have ${flows.join(', ') || 'none'}`);
         await faults(target).watchDrops();
+        const orderService = await getService(target, 'order-service');
+        const admin = `http://${serviceFqdn('order-service', target.namespace)}:${orderService.port}/admin/faults`;
+        const inside = await target.podRequest(admin, { timeoutMs: 5_000 });
+        evidence(target.sources.podRequest(admin), `${shown(inside)} (a client the policies name: the port answers, the token is missing)`);
+        expect(inside.status === 401, `the lab's probe pod should reach order-service's admin port and be refused without a token: ${shown(inside)}`);
+        for (const url of [admin, `http://${serviceFqdn('rabbitmq', target.namespace)}:${AMQP_PORT}/`]) {
+          const outside = await faults(target).outsiderRequest(url, { timeoutMs: 3_000 });
+          evidence(faults(target).sources.outsider(url), shown(outside));
+          expect(outside.errorCode === 'ETIMEDOUT', `a pod of another namespace should get no answer from ${url}: ${shown(outside)}`);
+        }
       },
     },
     {

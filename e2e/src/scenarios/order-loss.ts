@@ -36,7 +36,7 @@ export function ordersOf(runId: string): OrderTraffic {
  * (orders by status, the share failed from `faultAt` to the last failure, the time back to no errors) and checks
  * the queue: every 201's order id in exactly one message.
  */
-export async function settleAndAccount({ options, evidence }: StepContext, faultAt: number, recoveredAt: number, timeoutMs: number): Promise<void> {
+export async function settleAndAccount({ target, options, evidence }: StepContext, faultAt: number, recoveredAt: number, timeoutMs: number): Promise<void> {
   const orders = ordersOf(options.runId);
   await pollUntil(() => cleanRunAfter(orders.attempts, recoveredAt, CLEAN_RUN), {
     timeoutMs,
@@ -49,10 +49,11 @@ export async function settleAndAccount({ options, evidence }: StepContext, fault
   const share = Math.round((100 * window.during.failed) / Math.max(1, window.during.orders));
   evidence(ORDER_LOOP_SOURCE, `${attempts.length} orders: ${tally(attempts)}; from the fault to the last failure ${window.during.failed} of ${window.during.orders} failed (${share} %); back to no errors ${back} after the fault`);
   const queue = `orders-${options.runId}`;
-  const bodies = await pollUntil(() => peekQueue(options.rabbitmqUrl, queue, attempts.length + 100).catch(() => undefined), {
+  const brokerUrl = target.brokerControl?.brokerUrl?.() ?? options.rabbitmqUrl;
+  const bodies = await pollUntil(() => peekQueue(brokerUrl, queue, attempts.length + 100).catch(() => undefined), {
     timeoutMs: 30_000,
     intervalMs: 1_000,
-    what: 'the broker at --rabbitmq-url to answer again (a kubectl port-forward ends with the pod it forwards to: start it again)',
+    what: "the lab's broker to answer the harness again (on a cluster, a kubectl port-forward to it ends with its pod: start it again)",
   });
   const account = accountQueue(attempts, bodies);
   evidence(

@@ -8,6 +8,7 @@
  *   packets the CNI dropped for it (`cilium-dbg monitor --type drop`, "Policy denied").
  * Exposed on Target as the optional `clusterFaults`; a target without it reports these scenarios as needing one.
  */
+import type { HttpResult, RequestOptions } from '../evidence/http';
 import type { Target } from './target';
 
 export interface BrokerPodState {
@@ -75,6 +76,8 @@ export interface ClusterFaultSources {
   policies(): string;
   /** policyDrops(). */
   drops(): string;
+  /** outsiderRequest(url). */
+  outsider(url: string): string;
 }
 
 export interface ClusterFaults extends BrokerPodControl {
@@ -95,6 +98,8 @@ export interface ClusterFaults extends BrokerPodControl {
   removeFlow(name: string): Promise<void>;
   /** Every flow back, as the chart defines them. */
   restoreFlows(): Promise<void>;
+  /** A request from a pod of another namespace, which no flow of the lab's policies names. */
+  outsiderRequest(url: string, options?: RequestOptions): Promise<HttpResult>;
   /** Starts watching the CNI's drops (before the change whose drops should be seen). */
   watchDrops(): Promise<void>;
   /** Packets dropped by policy since `since` (ms epoch). */

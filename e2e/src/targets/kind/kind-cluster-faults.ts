@@ -8,11 +8,14 @@
  *   (cilium-drops.ts), "Policy denied" ones only.
  */
 import { pollUntil } from '@faultline/test-support';
+import type { HttpResult, RequestOptions } from '../../evidence/http';
 import type { BrokerPodState, ClusterFaults, ClusterFaultSources, LabPod, NodeState, PolicyDrop } from '../cluster-faults';
 import { CILIUM_AGENT_CONTAINER, CILIUM_AGENT_SELECTOR, CiliumDropWatch, DROP_MONITOR } from './cilium-drops';
 import { type CommandRunner, runJson } from './command-runner';
 import type { KubeList } from './kube-objects';
 import { KindNodes } from './kind-nodes';
+import { DEFAULT_PROBE_IMAGE, PROBE_POD } from './pod-curl';
+import { ProbePod } from './probe-pod';
 
 export const BROKER_POD = 'rabbitmq-0';
 /** Cilium's reason for a packet no policy allows. */
@@ -32,16 +35,20 @@ export interface KindClusterFaultsOptions {
   release: string;
   /** Where Cilium's agents run (kube-system). */
   ciliumNamespace?: string;
+  /** The namespace of the outsider's probe pod (default: default). */
+  outsiderNamespace?: string;
+  probeImage?: string;
   /** A helm upgrade of the lab with `extra` top-level values replaced ({}: the lab's own values). */
   upgradeLab: (extra: Record<string, unknown>) => Promise<void>;
 }
 
-export function kindClusterFaultSources(namespace: string, ciliumNamespace = 'kube-system'): ClusterFaultSources {
+export function kindClusterFaultSources(namespace: string, ciliumNamespace = 'kube-system', outsiderNamespace = 'default'): ClusterFaultSources {
   return {
     brokerPod: () => `kubectl -n ${namespace} get pod ${BROKER_POD},pvc`,
     nodes: () => `kubectl get nodes; kubectl -n ${namespace} get pods -o wide`,
     nodeMachine: (name) => `docker (the kind node container ${name})`,
     policies: () => `kubectl -n ${namespace} get networkpolicies (after helm upgrade --set networkPolicy.omitFlows)`,
+    outsider: (url) => `kubectl -n ${outsiderNamespace} exec ${PROBE_POD} -- curl ${url}`,
     drops: () => `kubectl -n ${ciliumNamespace} exec <agent> -c ${CILIUM_AGENT_CONTAINER} -- ${DROP_MONITOR.join(' ')} (every ${CILIUM_AGENT_SELECTOR} pod)`,
   };
 }
@@ -50,9 +57,11 @@ export class KindClusterFaults implements ClusterFaults {
   readonly sources: ClusterFaultSources;
   private readonly dropWatch: CiliumDropWatch;
   private readonly kindNodes: KindNodes;
+  private readonly outsider: ProbePod;
 
   constructor(private readonly options: KindClusterFaultsOptions) {
-    this.sources = kindClusterFaultSources(options.namespace, options.ciliumNamespace);
+    this.sources = kindClusterFaultSources(options.namespace, options.ciliumNamespace, options.outsiderNamespace);
+    this.outsider = new ProbePod(options.runner, options.kubectl([], options.outsiderNamespace ?? 'default'), options.probeImage ?? DEFAULT_PROBE_IMAGE);
     this.dropWatch = new CiliumDropWatch({ runner: options.runner, kubectl: options.kubectl, namespace: options.ciliumNamespace ?? 'kube-system' });
     this.kindNodes = new KindNodes({ runner: options.runner, kubectl: options.kubectl, namespace: options.namespace, release: options.release });
   }
@@ -138,6 +147,10 @@ export class KindClusterFaults implements ClusterFaults {
     await this.options.upgradeLab({});
   }
 
+  outsiderRequest(url: string, options?: RequestOptions): Promise<HttpResult> {
+    return this.outsider.request(url, options);
+  }
+
   watchDrops(): Promise<void> {
     return this.dropWatch.start();
   }
@@ -153,9 +166,10 @@ export class KindClusterFaults implements ClusterFaults {
     return this.dropWatch.describe(since);
   }
 
-  /** Ends the drop watch and starts the nodes it stopped; a flow still removed is put back by the target's rollback. */
+  /** Ends the drop watch, deletes the outsider's pod and starts the nodes it stopped; a flow still removed is put back by the target's rollback. */
   async stop(): Promise<void> {
     await this.dropWatch.stop();
+    await this.outsider.delete();
     await this.kindNodes.stop();
   }
 }

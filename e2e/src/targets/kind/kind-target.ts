@@ -135,6 +135,7 @@ export class KindTarget implements Target {
       namespace: this.namespace,
       release: this.release,
       ciliumNamespace: options.dnsNamespace,
+      probeImage: options.probeImage,
       upgradeLab: (values) => this.upgradeLab(values),
     });
     this.podForwards = new PodForwards(this.runner, this.kubectl([]));

@@ -69,6 +69,35 @@ describe('RabbitmqNode', () => {
     }
   });
 
+  it('kill(): SIGKILL, then started again on its folder with the same name and port; what it confirmed is still there', { skip, timeout: 120_000 }, async () => {
+    const dir = path.join(makeTempDir('faultline-broker-'), 'rabbitmq');
+    const node = await RabbitmqNode.start({ host: HOST, dir, anyPort: true });
+    started.push(node);
+    const connection = await amqp.connect(node.url);
+    const channel = await connection.createConfirmChannel();
+    await channel.assertQueue('orders', { durable: true });
+    channel.sendToQueue('orders', Buffer.from('{"orderId":"o-2"}'), { persistent: true });
+    await channel.waitForConfirms();
+    const closed = new Promise((resolve) => connection.once('close', resolve));
+    connection.on('error', () => undefined);
+    const [oldPid, port] = [node.pid, node.port];
+    await node.kill(500);
+    assert.equal(isAlive(oldPid as number), false, 'the old node is gone at once');
+    assert.equal(node.takingLogins, false);
+    await closed;
+    await node.ready;
+    assert.notEqual(node.pid, oldPid);
+    assert.equal(node.port, port);
+    assert.equal(node.restarts, 1);
+    assert.equal(node.takingLogins, true);
+    const again = await amqp.connect(node.url);
+    const reader = await again.createChannel();
+    assert.equal((await reader.get('orders', { noAck: true }) || undefined)?.content.toString(), '{"orderId":"o-2"}', 'the confirmed persistent message survived');
+    await again.close();
+    await node.stop();
+    assert.deepEqual(processesMentioning(dir), [], 'no process of that node left');
+  });
+
   it('a node not up within its deadline: a clear error, and nothing left running', { skip, timeout: 30_000 }, async () => {
     const dir = path.join(makeTempDir('faultline-broker-'), 'rabbitmq');
     await assert.rejects(RabbitmqNode.start({ host: HOST, dir, anyPort: true, readyTimeoutMs: 300 }), (error: Error) => {
