@@ -1,4 +1,4 @@
-/** kind cluster configs: the default, seed 001's layout and seed 003's two Cilium clusters, each with Cilium as its CNI. */
+/** kind cluster configs: the default, seed 001's layout, seed 003's two Cilium clusters and the three-broker one, each with Cilium as its CNI. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -15,7 +15,7 @@ const load = (name: string) => parse(readFileSync(repoPath('kind', name), 'utf8'
 const roles = (c: KindConfig) => c.nodes.map((n) => n.role);
 
 describe('kind configs', () => {
-  for (const file of ['cluster.yaml', 'multi-node.yaml', 'cilium-kube-proxy-free.yaml', 'cilium-kube-proxy-partial.yaml']) {
+  for (const file of ['cluster.yaml', 'multi-node.yaml', 'ha-broker.yaml', 'cilium-kube-proxy-free.yaml', 'cilium-kube-proxy-partial.yaml']) {
     it(`${file} is a kind v1alpha4 Cluster with the Service range kind/values.yaml relies on`, () => {
       const config = load(file);
       assert.equal(config.kind, 'Cluster');
@@ -31,9 +31,14 @@ describe('kind configs', () => {
     assert.equal(r.filter((x) => x === 'worker').length, 3);
   });
 
+  it('ha-broker.yaml has a worker per broker of rabbitmq.replicas: 3 (one control plane, 3 workers)', () => {
+    const r = roles(load('ha-broker.yaml'));
+    assert.deepEqual(r, ['control-plane', 'worker', 'worker', 'worker']);
+  });
+
   it('every layout leaves the CNI to Cilium, with the values create-cluster.sh gives it; kube-proxy is off only in the kube-proxy free one', () => {
     const valuesOf = (layout: string) => parse(readFileSync(repoPath('kind/cilium', `${layout}.values.yaml`), 'utf8'));
-    for (const [file, layout] of [['cluster.yaml', 'kube-proxy'], ['multi-node.yaml', 'kube-proxy'], ['cilium-kube-proxy-free.yaml', 'kube-proxy-free'], ['cilium-kube-proxy-partial.yaml', 'kube-proxy-partial']]) {
+    for (const [file, layout] of [['cluster.yaml', 'kube-proxy'], ['multi-node.yaml', 'kube-proxy'], ['ha-broker.yaml', 'kube-proxy'], ['cilium-kube-proxy-free.yaml', 'kube-proxy-free'], ['cilium-kube-proxy-partial.yaml', 'kube-proxy-partial']]) {
       assert.equal(load(file).networking?.disableDefaultCNI, true, file);
       assert.equal(valuesOf(layout).ipam.mode, 'kubernetes', layout);
     }

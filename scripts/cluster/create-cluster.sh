@@ -14,9 +14,10 @@ Usage: $(basename "$0") [--config NAME] [--name CLUSTER] [--image NODE_IMAGE] [-
                           [--cilium-crds DIR] [--cilium-values FILE]...] [--ingress]
 
   --config NAME         kind layout from kind/: cluster (default: 1 control plane, 2 workers), multi-node (seed 001:
-                        3 control planes, 3 workers), cilium-kube-proxy-free or cilium-kube-proxy-partial (seed 003:
-                        no kube-proxy, or kube-proxy for ClusterIP only). Each gets Cilium as its CNI, with the
-                        values of kind/cilium/ (kube-proxy.values.yaml for cluster and multi-node)
+                        3 control planes, 3 workers), ha-broker (1 control plane, 3 workers: three brokers),
+                        cilium-kube-proxy-free or cilium-kube-proxy-partial (seed 003: no kube-proxy, or kube-proxy
+                        for ClusterIP only). Each gets Cilium as its CNI, with the values of kind/cilium/
+                        (kube-proxy.values.yaml for cluster, multi-node and ha-broker)
   --name CLUSTER        cluster name (default: \$CLUSTER_NAME or ${CLUSTER_NAME})
   --image IMAGE         kind node image (default: kind's own; kind/offline/kit.sh builds one with no registry)
   --cilium-chart DIR    Cilium's chart from this folder (default: chart ${CILIUM_VERSION} from helm.cilium.io);
@@ -51,7 +52,7 @@ while (($#)); do
 done
 
 config_file="${REPO_ROOT}/kind/${config}.yaml"
-[[ -f "${config_file}" ]] || die "no kind config ${config_file} (choose: cluster, multi-node, cilium-kube-proxy-free, cilium-kube-proxy-partial)"
+[[ -f "${config_file}" ]] || die "no kind config ${config_file} (choose: cluster, multi-node, ha-broker, cilium-kube-proxy-free, cilium-kube-proxy-partial)"
 require_tools docker kind kubectl helm
 docker info >/dev/null 2>&1 || die "docker is installed but its engine does not answer (is the daemon running, may this user use it?)"
 HELM="$(helm_bin)"

@@ -4,7 +4,9 @@
 #   -> layout kind/cluster.yaml (Cilium with kube-proxy): cluster -> kind load -> helm install -> helm test
 #      -> Flagger and Traefik (install-flagger.sh) -> k6 smoke -> every scenario with --target kind -> cluster deleted
 #   -> layout kind/cilium-kube-proxy-free.yaml (Cilium's socket LB, no kube-proxy): the same cluster steps, then
-#      the scenarios that need that layout -> cluster deleted.
+#      the scenarios that need that layout -> cluster deleted
+#   -> layout kind/ha-broker.yaml (three workers, three brokers with a quorum queue: kind/ha-broker.values.yaml): the
+#      same cluster steps, then node-loss again -> cluster deleted.
 # The clusters, their kubeconfig, the port-forwards and the Docker engine the kit started are removed at the end,
 # also on failure and Ctrl-C (unless --keep).
 set -euo pipefail
@@ -19,18 +21,21 @@ CLUSTER_NAME="${TEST_CLUSTER_NAME:-faultline-test}"
 KIT="${REPO_ROOT}/kind/offline/kit.sh"
 # The scenarios whose steps need Cilium's socket LB (stale-dns-server's symptom); the rest run on kind/cluster.yaml.
 KUBE_PROXY_FREE_SCENARIOS=(stale-dns-server)
+# The scenario run again with three brokers: a lost node, broker included, costs no order that got a 201.
+HA_BROKER_SCENARIOS=(node-loss)
 
 usage() {
   cat <<USAGE
 Usage: $(basename "$0") [--name CLUSTER] [--layout LAYOUT] [--if-kit-complete] [--keep] [SCENARIO...]
 
-  --name CLUSTER      the clusters this run creates and deletes: CLUSTER (kind/cluster.yaml) and
-                      CLUSTER-kube-proxy-free (default ${CLUSTER_NAME}; refused if one exists)
-  --layout LAYOUT     cluster (Cilium with kube-proxy), cilium-kube-proxy-free (Cilium without kube-proxy) or
-                      all (default: one after the other)
+  --name CLUSTER      the clusters this run creates and deletes: CLUSTER (kind/cluster.yaml),
+                      CLUSTER-kube-proxy-free and CLUSTER-ha-broker (default ${CLUSTER_NAME}; refused if one exists)
+  --layout LAYOUT     cluster (Cilium with kube-proxy), cilium-kube-proxy-free (Cilium without kube-proxy),
+                      ha-broker (three workers, three brokers) or all (default: one after the other)
   --if-kit-complete   run only when the offline kit's cache is complete; otherwise say so in one line, exit 0
   --keep              leave the last cluster, the kubeconfig and the engine running at the end (prints how)
-  SCENARIO...         scenarios to run (default: --all on cluster; on cilium-kube-proxy-free: ${KUBE_PROXY_FREE_SCENARIOS[*]})
+  SCENARIO...         scenarios to run (default: --all on cluster; on cilium-kube-proxy-free: ${KUBE_PROXY_FREE_SCENARIOS[*]};
+                      on ha-broker: ${HA_BROKER_SCENARIOS[*]})
   -h, --help          this help
 
 Builds what the offline kit lacks first (kind/offline/README.md: times and disk). Needs root for the Docker
@@ -39,7 +44,7 @@ USAGE
 }
 
 if_complete=false
-ALL_LAYOUTS=(cluster cilium-kube-proxy-free)
+ALL_LAYOUTS=(cluster cilium-kube-proxy-free ha-broker)
 layouts=("${ALL_LAYOUTS[@]}")
 keep=false
 scenarios=()
@@ -49,8 +54,8 @@ while (($#)); do
     --layout)
       case "${2:-}" in
         all) layouts=("${ALL_LAYOUTS[@]}") ;;
-        cluster | cilium-kube-proxy-free) layouts=("$2") ;;
-        *) usage >&2; die "--layout takes cluster, cilium-kube-proxy-free or all (got: ${2:-nothing})" ;;
+        cluster | cilium-kube-proxy-free | ha-broker) layouts=("$2") ;;
+        *) usage >&2; die "--layout takes cluster, cilium-kube-proxy-free, ha-broker or all (got: ${2:-nothing})" ;;
       esac
       shift 2
       ;;
@@ -162,7 +167,8 @@ forward_broker() {
 # lab_cluster LAYOUT: the cluster of kind/LAYOUT.yaml on the kit's node image with the kit's Cilium as its CNI,
 # the lab's images loaded, the chart installed and `helm test` passed (CLUSTER_NAME names it).
 lab_cluster() {
-  local layout="$1" images=() app component nodes node bytes lab_bytes=0
+  local layout="$1" images=() app component nodes node bytes lab_bytes=0 values=()
+  if [[ -f "${REPO_ROOT}/kind/${layout}.values.yaml" ]]; then values=(-f "${REPO_ROOT}/kind/${layout}.values.yaml"); fi
   if cluster_exists "${CLUSTER_NAME}"; then
     die "a kind cluster named ${CLUSTER_NAME} exists and is not this run's: delete it or pass --name"
   fi
@@ -179,7 +185,7 @@ lab_cluster() {
   kind load docker-image --name "${CLUSTER_NAME}" "${images[@]}"
 
   step "helm upgrade --install --wait"
-  "${REPO_ROOT}/scripts/cluster/install.sh" --name "${CLUSTER_NAME}" -f "${REPO_ROOT}/kind/offline/values.yaml"
+  "${REPO_ROOT}/scripts/cluster/install.sh" --name "${CLUSTER_NAME}" -f "${REPO_ROOT}/kind/offline/values.yaml" "${values[@]}"
 
   step "helm test"
   "${REPO_ROOT}/scripts/cluster/helm-test.sh" --name "${CLUSTER_NAME}"
@@ -245,6 +251,11 @@ for layout in "${layouts[@]}"; do
       CLUSTER_NAME="${base_name}-kube-proxy-free"
       lab_cluster cilium-kube-proxy-free
       if ((${#scenarios[@]})); then run_scenarios "${scenarios[@]}"; else run_scenarios "${KUBE_PROXY_FREE_SCENARIOS[@]}"; fi
+      ;;
+    ha-broker)
+      CLUSTER_NAME="${base_name}-ha-broker"
+      lab_cluster ha-broker
+      if ((${#scenarios[@]})); then run_scenarios "${scenarios[@]}"; else run_scenarios "${HA_BROKER_SCENARIOS[@]}"; fi
       ;;
   esac
   # The last cluster stays with --keep; the others go before the next one comes up (memory).

@@ -27,6 +27,7 @@ export function orderService(options: OrderServiceOptions = {}): ServiceDefiniti
       const broker = new BrokerConnection({
         url: brokerUrl(config),
         queue: config.queueName,
+        queueType: config.queueType,
         log,
         reconnect: options.reconnect,
         connectionName: options.connectionName ?? `order-service ${ctx.version}`,
@@ -34,7 +35,7 @@ export function orderService(options: OrderServiceOptions = {}): ServiceDefiniti
       ctx.readiness.add('broker', () => broker.isConnected());
       ctx.onShutdown(() => broker.close());
       broker.start();
-      const publisher = new OrderPublisher(broker, config.queueName, options.confirmTimeoutMs);
+      const publisher = new OrderPublisher(broker, config.queueName, options.confirmTimeoutMs, config.queueType);
       mountOrderRoutes(app, {
         broker,
         publisher,

@@ -14,9 +14,17 @@ export interface ReconnectPolicy {
   maxMs: number;
 }
 
+export type QueueType = 'classic' | 'quorum';
+
+/** How the orders queue is declared: durable; a quorum queue is replicated over the broker's cluster. */
+export function queueOptions(type: QueueType = 'classic'): { durable: true; arguments?: Record<string, string> } {
+  return type === 'quorum' ? { durable: true, arguments: { 'x-queue-type': 'quorum' } } : { durable: true };
+}
+
 export interface BrokerOptions {
   url: string;
   queue: string;
+  queueType?: QueueType;
   log: Logger;
   reconnect?: ReconnectPolicy;
   /** Longest wait for the TCP connection and AMQP handshake. */
@@ -108,7 +116,7 @@ export class BrokerConnection {
         // A channel closed by the broker (e.g. a queue that cannot be declared) takes the connection down too.
         if (!dead) opened.close().catch(() => undefined);
       });
-      await channel.assertQueue(queue, { durable: true });
+      await channel.assertQueue(queue, queueOptions(this.options.queueType));
       if (dead) throw new Error('connection closed while setting up the channel');
       if (this.closed) {
         await opened.close().catch(() => undefined);

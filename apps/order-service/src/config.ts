@@ -13,6 +13,13 @@ export const orderServiceConfig = {
   queueUsername: { env: 'ORDER_QUEUE_USERNAME', type: 'string', default: 'guest', help: 'broker user, with ORDER_QUEUE_HOSTNAME' },
   queuePassword: { env: 'ORDER_QUEUE_PASSWORD', type: 'string', default: 'guest', help: 'broker password, with ORDER_QUEUE_HOSTNAME' },
   queueName: { env: 'ORDER_QUEUE_NAME', type: 'string', default: 'orders', help: 'durable queue the orders are published to' },
+  queueType: {
+    env: 'ORDER_QUEUE_TYPE',
+    type: 'enum',
+    values: ['classic', 'quorum'],
+    default: 'classic',
+    help: 'the queue as declared: classic, or quorum (replicated over a broker cluster: survives one node of three)',
+  },
   externalServerUrl: {
     env: 'EXTERNAL_SERVER_URL',
     type: 'url',

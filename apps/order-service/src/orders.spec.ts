@@ -35,6 +35,22 @@ describe('order-service against RabbitMQ', () => {
     for (const queue of queues) await drainQueue(queue).catch(() => undefined);
   });
 
+  it('ORDER_QUEUE_TYPE=quorum declares a quorum queue (replicated over a broker cluster) and takes orders on it', async (t) => {
+    if (skipWithoutBroker(t)) return;
+    const queue = uniqueQueue();
+    queues.push(queue);
+    const svc = await start({ RABBITMQ_URL: TEST_BROKER_URL, ORDER_QUEUE_NAME: queue, ORDER_QUEUE_TYPE: 'quorum' });
+    services.push(svc);
+    await pollUntil(() => ready(svc), { timeoutMs: 10_000, what: 'order-service ready' });
+    const res = await postOrder(svc);
+    assert.equal(res.status, 201);
+    const { orderId } = (await res.json()) as { orderId: string };
+    const { stdout } = await rabbitmqctl(['list_queues', '--quiet', '--no-table-headers', 'name', 'type']);
+    assert.match(stdout, new RegExp(`^${queue}\\s+quorum$`, 'm'));
+    const [message] = await drainQueue(queue, { keep: true });
+    assert.equal((JSON.parse(message.content.toString()) as OrderMessage).orderId, orderId);
+  });
+
   it('answers 201 with the order id only once the order is in the durable queue, persistent, as JSON', async (t) => {
     if (skipWithoutBroker(t)) return;
     const queue = uniqueQueue();

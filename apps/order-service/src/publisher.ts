@@ -5,7 +5,7 @@
  */
 import { context, propagation } from '@opentelemetry/api';
 import type { ConfirmChannel, Message } from 'amqplib';
-import type { BrokerConnection } from './broker';
+import { type BrokerConnection, queueOptions, type QueueType } from './broker';
 import type { OrderItem } from './validation';
 
 export interface OrderMessage {
@@ -28,6 +28,7 @@ export class OrderPublisher {
     private readonly broker: BrokerConnection,
     private readonly queue: string,
     private readonly confirmTimeoutMs = 10_000,
+    private readonly queueType: QueueType = 'classic',
   ) {}
 
   publish(message: OrderMessage): Promise<void> {
@@ -79,7 +80,7 @@ export class OrderPublisher {
         const id = message.properties.messageId as string | undefined;
         if (id) ids.add(id);
         // The queue is gone (deleted by hand, say): declare it again so later orders find it.
-        channel.assertQueue(this.queue, { durable: true }).catch(() => undefined);
+        channel.assertQueue(this.queue, queueOptions(this.queueType)).catch(() => undefined);
       });
     }
     return returned;

@@ -6,7 +6,8 @@ export async function peekQueue(url: string, queue: string, max = 50): Promise<s
   const connection = await amqp.connect(url);
   try {
     const channel = await connection.createChannel();
-    await channel.assertQueue(queue, { durable: true });
+    // Checked, not declared: the queue is order-service's (classic or quorum, which a declaration must match).
+    await channel.checkQueue(queue);
     const bodies: string[] = [];
     const held: amqp.GetMessage[] = [];
     for (let i = 0; i < max; i += 1) {

@@ -6,7 +6,8 @@
  * this fits minutes): order-service is started on another node and orders are taken again while the node is still
  * down. The single broker cannot do that: its StatefulSet never starts a second rabbitmq-0 while the first may still
  * run, and its volume (local-path) is on that node's disk; when the broker shares the lost node, orders fail until
- * the node is back, and the scenario says so. After: the node started again and Ready, every lab pod Ready, every
+ * the node is back, and the scenario says so. Three brokers (rabbitmq.replicas: 3, kind/ha-broker.yaml) with a quorum
+ * queue lose one of three with the node and keep serving: orders are taken again while it is down. After: the node started again and Ready, every lab pod Ready, every
  * order that got a 201 in the queue once.
  */
 import { pollUntil } from '@faultline/test-support';
@@ -51,12 +52,16 @@ export const nodeLoss: Scenario = {
         expect(nodes.every((n) => n.ready === 'True'), 'every node should be Ready before the fault');
         const pods = await faults(target).labPods();
         const [orderService] = where(pods, 'order-service');
-        const [broker] = where(pods, 'rabbitmq');
-        expect(orderService && broker, `order-service and rabbitmq should be running: ${listPods(pods)}`);
+        const brokers = where(pods, 'rabbitmq');
+        expect(orderService && brokers.length, `order-service and rabbitmq should be running: ${listPods(pods)}`);
         state.victim = orderService.node;
-        state.brokerOnVictim = broker.node === orderService.node;
+        state.brokers = brokers.length;
+        state.brokerOnVictim = brokers.some((b) => b.node === orderService.node);
         const onVictim = pods.filter((p) => p.node === orderService.node);
-        evidence(faults(target).sources.nodes(), `order-service on ${orderService.node}, rabbitmq-0 on ${broker.node}; ${orderService.node} runs ${listPods(onVictim)}`);
+        evidence(
+          faults(target).sources.nodes(),
+          `order-service on ${orderService.node}, ${brokers.map((b) => `${b.name} on ${b.node}`).join(', ')}; ${orderService.node} runs ${listPods(onVictim)}`,
+        );
         await startOrders(ctx, TRAFFIC);
       },
     },
@@ -91,13 +96,16 @@ export const nodeLoss: Scenario = {
           { timeoutMs: NOT_READY_TIMEOUT_MS, intervalMs: 2_000, what: `node ${victim} NotReady` },
         );
         evidence(faults(target).sources.nodes(), `${victim} Ready=${notReady.ready} (${notReady.reason ?? 'no reason'}) ${Math.round((Date.now() - stoppedAt) / 1000)} s after the stop; taints ${notReady.taints.join(', ') || 'none yet'}`);
-        if (state.brokerOnVictim) {
+        if (state.brokerOnVictim && state.brokers === 1) {
           const pods = await faults(target).labPods();
           evidence(
             faults(target).sources.nodes(),
             `the single broker was on ${victim}: ${listPods(pods.filter((p) => p.app === 'rabbitmq'))}; its StatefulSet starts no second rabbitmq-0 while the node may still run it, and its volume is on that node: orders fail until the node is back`,
           );
           return;
+        }
+        if (state.brokerOnVictim) {
+          evidence(faults(target).sources.nodes(), `one broker of ${state.brokers as number} was on ${victim}: the others keep a majority of the quorum queue's replicas, order-service reconnects to them`);
         }
         const moved = await pollUntil(
           async () => {
