@@ -11,7 +11,7 @@ import { storeLab } from '../lab/labs';
 import { brokerControlOf, type BrokerPodState } from '../targets/cluster-faults';
 import type { Target } from '../targets/target';
 import { expect, type Scenario } from './model';
-import { ORDER_LOOP_SOURCE, ordersOf, settleAndAccount, startOrders, stopOrdersAndDeleteQueue } from './order-loss';
+import { firstFailureAfter, ORDER_LOOP_SOURCE, ordersOf, settleAndAccount, startOrders, stopOrdersAndDeleteQueue } from './order-loss';
 import { tally } from './order-traffic';
 
 /** The loop's bounds: 5 orders a second, at most 4 minutes. */
@@ -62,15 +62,11 @@ export const brokerPodLoss: Scenario = {
     {
       phase: 'symptom',
       title: 'orders fail: 503 with Retry-After from order-service, 502 while it has no ready endpoint',
-      async run({ target, options, state, evidence }) {
+      async run(ctx) {
+        const { target, options, state, evidence } = ctx;
         const deletedAt = state.deletedAt as number;
         const orders = ordersOf(options.runId);
-        const firstFailure = await pollUntil(() => orders.attempts.find((a) => a.sentAt >= deletedAt && a.status !== 201), {
-          timeoutMs: 60_000,
-          intervalMs: 200,
-          what: 'an order to fail after the broker pod was deleted',
-        });
-        evidence(ORDER_LOOP_SOURCE, `first failure ${Math.round((firstFailure.answeredAt - deletedAt) / 1000)} s after the delete: ${firstFailure.status ? `HTTP ${firstFailure.status} ${firstFailure.error ?? ''}` : firstFailure.errorCode}`);
+        await firstFailureAfter(ctx, deletedAt, 'delete');
         const unready = await pollUntil(
           async () => {
             const service = (await target.services()).find((s) => s.name === 'order-service');

@@ -15,7 +15,7 @@ import { storeLab } from '../lab/labs';
 import { clusterFaultsOf, type LabPod } from '../targets/cluster-faults';
 import type { Target } from '../targets/target';
 import { expect, type Scenario } from './model';
-import { ORDER_LOOP_SOURCE, ordersOf, settleAndAccount, startOrders, stopOrdersAndDeleteQueue } from './order-loss';
+import { firstFailureAfter, ORDER_LOOP_SOURCE, ordersOf, settleAndAccount, startOrders, stopOrdersAndDeleteQueue } from './order-loss';
 import { tally } from './order-traffic';
 
 /** 5 orders a second, at most 7 minutes: NotReady, eviction, the node's restart and the lab's pods Ready again. */
@@ -78,16 +78,12 @@ export const nodeLoss: Scenario = {
     {
       phase: 'symptom',
       title: 'orders fail; the node NotReady; its pods leave it after their toleration (the broker cannot)',
-      async run({ target, options, state, evidence }) {
+      async run(ctx) {
+        const { target, options, state, evidence } = ctx;
         const victim = state.victim as string;
         const stoppedAt = state.stoppedAt as number;
         const orders = ordersOf(options.runId);
-        const failed = await pollUntil(() => orders.attempts.find((a) => a.sentAt >= stoppedAt && a.status !== 201), {
-          timeoutMs: 60_000,
-          intervalMs: 200,
-          what: 'an order to fail once the node is stopped',
-        });
-        evidence(ORDER_LOOP_SOURCE, `first failure ${Math.round((failed.answeredAt - stoppedAt) / 1000)} s after the stop: ${failed.status ? `HTTP ${failed.status} ${failed.error ?? ''}` : failed.errorCode}`);
+        await firstFailureAfter(ctx, stoppedAt, 'stop');
         const notReady = await pollUntil(
           async () => {
             const node = (await faults(target).nodes()).find((n) => n.name === victim);

@@ -7,7 +7,7 @@ import { deleteQueue, pollUntil } from '@faultline/test-support';
 import { peekQueue } from '../evidence/queue';
 import type { ScenarioOptions, StepContext } from './model';
 import { expect } from './model';
-import { accountQueue, cleanRunAfter, faultWindow, OrderTraffic, type OrderTrafficOptions, tally } from './order-traffic';
+import { accountQueue, cleanRunAfter, faultWindow, type OrderAttempt, OrderTraffic, type OrderTrafficOptions, tally } from './order-traffic';
 
 /** Orders in a row answered 201 that count as back to no errors (and as a steady start). */
 export const CLEAN_RUN = 10;
@@ -29,6 +29,19 @@ export function ordersOf(runId: string): OrderTraffic {
   const loop = loops.get(runId);
   if (!loop) throw new Error('the order loop was not started (setup did not run)');
   return loop;
+}
+
+/** Waits for the first order sent since `faultAt` that was not taken, and records it ("first failure 3 s after the delete"). */
+export async function firstFailureAfter({ options, evidence }: StepContext, faultAt: number, fault: string): Promise<OrderAttempt> {
+  const orders = ordersOf(options.runId);
+  const failed = await pollUntil(() => orders.attempts.find((a) => a.sentAt >= faultAt && a.status !== 201), {
+    timeoutMs: 60_000,
+    intervalMs: 200,
+    what: `an order to fail after the ${fault}`,
+  });
+  const answer = failed.status ? `HTTP ${failed.status} ${failed.error ?? ''}`.trim() : failed.errorCode;
+  evidence(ORDER_LOOP_SOURCE, `first failure ${Math.round((failed.answeredAt - faultAt) / 1000)} s after the ${fault}: ${answer}`);
+  return failed;
 }
 
 /**
