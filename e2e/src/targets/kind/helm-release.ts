@@ -3,9 +3,10 @@
  * read its image settings, upgrade it with a lab's values, roll it back to where it was.
  *
  * An upgrade starts from kind/values.yaml and the lab's own values (lab-values.ts). Of what the release was
- * installed with it keeps only where the images come from (RELEASE_IMAGE_VALUES: the tag kind loaded, an
- * offline kit's stand-ins), never the rest: an `install.sh --scenario` break file or a crashed run's lab
- * left in the release would otherwise be reapplied under every scenario.
+ * installed with it keeps only what belongs to the cluster it was installed on (RELEASE_KEPT_VALUES: where the
+ * images come from, the tag kind loaded and an offline kit's stand-ins; the broker's layout, three brokers with a
+ * quorum queue on kind/ha-broker.yaml), never the rest: an `install.sh --scenario` break file or a crashed run's
+ * lab left in the release would otherwise be reapplied under every scenario.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,15 +31,25 @@ const HELM_TIMEOUT_MS = 11 * 60_000;
 
 /**
  * The installed values an upgrade keeps: the lab images' repository, tag and pull policy (install.sh sets
- * them), pull secrets, and the images of the chart's RabbitMQ, Zipkin, Prometheus and authProxy nginx
- * (kind/offline/values.yaml).
+ * them), pull secrets, the images of the chart's RabbitMQ, Zipkin, Prometheus and authProxy nginx
+ * (kind/offline/values.yaml), and the broker's layout (kind/ha-broker.values.yaml: a StatefulSet's pod management
+ * cannot change in an upgrade, and order-service's queue must stay of the type it was declared).
  */
-export const RELEASE_IMAGE_VALUES: readonly (readonly string[])[] = [['image'], ['imagePullSecrets'], ['rabbitmq', 'image'], ['zipkin', 'image'], ['prometheus', 'image'], ['authProxy', 'image']];
+export const RELEASE_KEPT_VALUES: readonly (readonly string[])[] = [
+  ['image'],
+  ['imagePullSecrets'],
+  ['rabbitmq', 'image'],
+  ['zipkin', 'image'],
+  ['prometheus', 'image'],
+  ['authProxy', 'image'],
+  ['rabbitmq', 'replicas'],
+  ['apps', 'order-service', 'env', 'ORDER_QUEUE_TYPE'],
+];
 
-/** The RELEASE_IMAGE_VALUES found in `values`, at their paths; nothing else. */
-export function releaseImageValues(values: Record<string, unknown>): Record<string, unknown> {
+/** The RELEASE_KEPT_VALUES found in `values`, at their paths; nothing else. */
+export function releaseKeptValues(values: Record<string, unknown>): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
-  for (const keys of RELEASE_IMAGE_VALUES) {
+  for (const keys of RELEASE_KEPT_VALUES) {
     let from: unknown = values;
     for (const key of keys) from = from !== null && typeof from === 'object' ? (from as Record<string, unknown>)[key] : undefined;
     if (from === undefined) continue;
@@ -52,8 +63,8 @@ export function releaseImageValues(values: Record<string, unknown>): Record<stri
 export class HelmRelease {
   private revision: number | undefined;
   private workdir: string | undefined;
-  /** The image settings among the user-supplied values of the revision checkInstalled() found (helm get values). */
-  private images: Record<string, unknown> | undefined;
+  /** RELEASE_KEPT_VALUES of the user-supplied values of the revision checkInstalled() found (helm get values). */
+  private kept: Record<string, unknown> | undefined;
 
   constructor(private readonly options: HelmReleaseOptions) {}
 
@@ -81,23 +92,23 @@ export class HelmRelease {
   }
 
   /**
-   * Where the release's images come from (RELEASE_IMAGE_VALUES of its user-supplied values at the revision
+   * What the release keeps of its cluster's setup (RELEASE_KEPT_VALUES of its user-supplied values at the revision
    * checkInstalled() found): every upgrade keeps them, and only them.
    */
-  async releaseImages(): Promise<Record<string, unknown>> {
+  async releaseKept(): Promise<Record<string, unknown>> {
     const { runner, release } = this.options;
     const revision = this.revision === undefined ? [] : ['--revision', String(this.revision)];
     const installed = await runJson<Record<string, unknown> | null>(runner, 'helm', this.args(['get', 'values', release, ...revision, '-o', 'json']));
-    this.images = releaseImageValues(installed ?? {});
-    return this.images;
+    this.kept = releaseKeptValues(installed ?? {});
+    return this.kept;
   }
 
   /** The release's own lab image settings (install.sh sets repository and tag): the images kind has loaded. */
   async imageValues(): Promise<ImageValues> {
-    return ((await this.releaseImages()).image ?? {}) as ImageValues;
+    return ((await this.releaseKept()).image ?? {}) as ImageValues;
   }
 
-  /** `helm upgrade --install --reset-values --wait` with the base values, the release's images, then `values`. */
+  /** `helm upgrade --install --reset-values --wait` with the base values, what the release keeps, then `values`. */
   async upgrade(values: unknown): Promise<void> {
     const { runner, release, chartDir, baseValuesFile, timeout = '10m' } = this.options;
     const workdir = (this.workdir ??= mkdtempSync(path.join(tmpdir(), 'faultline-kind-')));
@@ -106,11 +117,11 @@ export class HelmRelease {
       writeFileSync(file, JSON.stringify(content, null, 2));
       return ['--values', file];
     };
-    const images = this.images ? write('release-images.json', this.images) : [];
+    const kept = this.kept ? write('release-kept.json', this.kept) : [];
     const lab = write('lab-values.json', values);
     await runner.run(
       'helm',
-      this.args(['upgrade', '--install', release, chartDir, '--reset-values', '--values', baseValuesFile, ...images, ...lab, '--wait', '--timeout', timeout]),
+      this.args(['upgrade', '--install', release, chartDir, '--reset-values', '--values', baseValuesFile, ...kept, ...lab, '--wait', '--timeout', timeout]),
       { timeoutMs: HELM_TIMEOUT_MS },
     );
   }

@@ -16,12 +16,12 @@ isolateTempDir();
 describe('KindTarget.start/stop (fake kubectl and helm)', () => {
   it('installs the lab with helm upgrade --install --wait and values derived from the lab, then forwards its Services', async () => {
     let values: { image?: unknown; apps: Record<string, { enabled: boolean; env?: unknown; service?: unknown }> } = { apps: {} };
-    let releaseImagesSeen: unknown;
+    let releaseKeptSeen: unknown;
     const runner = new FakeCommandRunner(
       clusterReplies((c) => {
         if (c.tool === 'helm' && c.args[0] === 'upgrade') {
           values = JSON.parse(readFileSync(c.args[c.args.indexOf('--wait') - 1], 'utf8'));
-          releaseImagesSeen = JSON.parse(readFileSync(c.args.find((a) => a.endsWith('release-images.json')) ?? '', 'utf8'));
+          releaseKeptSeen = JSON.parse(readFileSync(c.args.find((a) => a.endsWith('release-kept.json')) ?? '', 'utf8'));
         }
         return undefined;
       }),
@@ -33,8 +33,8 @@ describe('KindTarget.start/stop (fake kubectl and helm)', () => {
     assert.equal(lines[0], 'helm status faultline -o json --namespace faultline');
     assert.equal(lines[1], 'helm get values faultline --revision 4 -o json --namespace faultline');
     // The release's image settings stay (the images kind loaded): between kind's values and the lab's.
-    assert.match(lines[2], /^helm upgrade --install faultline helm\/faultline --reset-values --values kind\/values.yaml --values \S+\/release-images\.json --values \S+\/lab-values\.json --wait --timeout 10m --namespace faultline$/);
-    assert.deepEqual(releaseImagesSeen, { image: { repository: 'faultline', tag: 'ci-abc123' } });
+    assert.match(lines[2], /^helm upgrade --install faultline helm\/faultline --reset-values --values kind\/values.yaml --values \S+\/release-kept\.json --values \S+\/lab-values\.json --wait --timeout 10m --namespace faultline$/);
+    assert.deepEqual(releaseKeptSeen, { image: { repository: 'faultline', tag: 'ci-abc123' } });
     // The pods the upgrade replaced are gone before anything is asked of the lab.
     assert.match(lines[3], /^kubectl -n faultline get pods -l app\.kubernetes\.io\/instance=faultline -o 'jsonpath=\{range \.items\[\?\(@\.metadata\.deletionTimestamp\)\]\}/);
     assert.equal(lines[4], 'kubectl -n faultline get secret faultline-admin -o json');
