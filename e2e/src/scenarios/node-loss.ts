@@ -77,7 +77,7 @@ export const nodeLoss: Scenario = {
     },
     {
       phase: 'symptom',
-      title: 'orders fail; the node NotReady; its pods leave it after their toleration (the broker cannot)',
+      title: 'orders fail; the node NotReady; its pods leave it after their toleration (a single broker cannot)',
       async run(ctx) {
         const { target, options, state, evidence } = ctx;
         const victim = state.victim as string;
