@@ -53,7 +53,11 @@ describe('KindClusterFaults (fake kubectl)', () => {
 
   it('removes a flow with a helm upgrade leaving it out, puts every flow back with the lab values, and refuses an unknown one', async () => {
     const upgrades: Record<string, unknown>[] = [];
-    const { faults } = faultsWith((line) => (line.includes('get networkpolicies') ? POLICIES : undefined), upgrades);
+    const { faults } = faultsWith((line) => {
+      if (line.includes('get networkpolicies')) return POLICIES;
+      if (line.includes('get networkpolicy order-service-to-rabbitmq')) return { metadata: { name: 'order-service-to-rabbitmq', labels: {}, uid: 'u' }, spec: { podSelector: {} } };
+      return undefined;
+    }, upgrades);
     assert.deepEqual(await faults.flows(), ['default-deny-ingress', 'order-service-to-rabbitmq']);
     await assert.rejects(faults.removeFlow('order-svc-to-rabbitmq'), /no NetworkPolicy order-svc-to-rabbitmq in namespace faultline \(have: default-deny-ingress, order-service-to-rabbitmq\)/);
     assert.deepEqual(upgrades, [], 'nothing upgraded for an unknown flow');

@@ -4,9 +4,11 @@
  *   rabbitmq-0 --wait=false`, then polling until a new pod (another uid) is Ready;
  * - the nodes: kind-nodes.ts (`docker stop` and `docker start` of a node's container);
  * - the lab's NetworkPolicies: a flow removed by a helm upgrade with `networkPolicy.omitFlows`, all put back by an
- *   upgrade with the lab's own values; the drops from every Cilium agent's `cilium-dbg monitor --type drop`
+ *   upgrade with the lab's own values (or, when the harness exits before that, by a synchronous `kubectl apply` of
+ *   the policy as it was); the drops from every Cilium agent's `cilium-dbg monitor --type drop`
  *   (cilium-drops.ts), "Policy denied" ones only.
  */
+import { spawnSync } from 'node:child_process';
 import { pollUntil } from '@faultline/test-support';
 import type { HttpResult, RequestOptions } from '../../evidence/http';
 import type { BrokerPodState, ClusterFaults, ClusterFaultSources, LabPod, NodeState, PolicyDrop } from '../cluster-faults';
@@ -14,6 +16,7 @@ import { CILIUM_AGENT_CONTAINER, CILIUM_AGENT_SELECTOR, CiliumDropWatch, DROP_MO
 import { type CommandRunner, runJson } from './command-runner';
 import type { KubeList } from './kube-objects';
 import { KindNodes } from './kind-nodes';
+import { killOnExit } from '../local/kill-on-exit';
 import { DEFAULT_PROBE_IMAGE, PROBE_POD } from './pod-curl';
 import { ProbePod } from './probe-pod';
 
@@ -58,6 +61,8 @@ export class KindClusterFaults implements ClusterFaults {
   private readonly dropWatch: CiliumDropWatch;
   private readonly kindNodes: KindNodes;
   private readonly outsider: ProbePod;
+  /** The exit hook that puts a removed policy back, until restoreFlows() did. */
+  private reapplyOnExit: (() => void) | undefined;
 
   constructor(private readonly options: KindClusterFaultsOptions) {
     this.sources = kindClusterFaultSources(options.namespace, options.ciliumNamespace, options.outsiderNamespace);
@@ -140,11 +145,18 @@ export class KindClusterFaults implements ClusterFaults {
   async removeFlow(name: string): Promise<void> {
     const flows = await this.flows();
     if (!flows.includes(name)) throw new Error(`no NetworkPolicy ${name} in namespace ${this.options.namespace} (have: ${flows.join(', ') || 'none'})`);
+    const policy = await runJson<{ metadata: Record<string, unknown>; spec: unknown }>(this.options.runner, 'kubectl', this.kubectl(['get', 'networkpolicy', name, '-o', 'json']));
+    const { labels, annotations } = policy.metadata;
+    const manifest = JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, labels, annotations }, spec: policy.spec });
+    const [command, ...args] = ['kubectl', ...this.kubectl(['apply', '-f', '-'])];
+    this.reapplyOnExit ??= killOnExit(() => void spawnSync(command, args, { input: manifest, stdio: ['pipe', 'ignore', 'ignore'], timeout: 30_000 }));
     await this.options.upgradeLab({ networkPolicy: { enabled: true, omitFlows: [name] } });
   }
 
   async restoreFlows(): Promise<void> {
     await this.options.upgradeLab({});
+    this.reapplyOnExit?.();
+    this.reapplyOnExit = undefined;
   }
 
   outsiderRequest(url: string, options?: RequestOptions): Promise<HttpResult> {

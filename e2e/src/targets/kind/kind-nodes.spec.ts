@@ -41,7 +41,9 @@ function cluster(state: { worker2: string; containers: string[] }) {
 
 const nodesWith = (state: { worker2: string; containers: string[] }) => {
   const runner = new FakeCommandRunner(cluster(state));
-  return { runner, nodes: new KindNodes({ runner, kubectl, namespace: 'faultline', release: 'faultline' }) };
+  const startedOnExit: string[] = [];
+  const nodes = new KindNodes({ runner, kubectl, namespace: 'faultline', release: 'faultline', startOnExit: (name) => startedOnExit.push(name) });
+  return { runner, nodes, startedOnExit };
 };
 
 describe('KindNodes (fake kubectl and docker)', () => {
@@ -58,14 +60,18 @@ describe('KindNodes (fake kubectl and docker)', () => {
     assert.ok(!runner.lines().some((l) => l.startsWith('docker stop')));
   });
 
-  it('stops a node at once, and starts it again at stop() when the scenario did not', async () => {
+  it('stops a node at once, and starts it again at stop() when the scenario did not, or when the harness exits first', async () => {
     const state = { worker2: 'True', containers: ['kind-worker2'] };
-    const { runner, nodes } = nodesWith(state);
+    const { runner, nodes, startedOnExit } = nodesWith(state);
     await nodes.stopNode('kind-worker2');
+    process.emit('exit', 130);
+    assert.deepEqual(startedOnExit, ['kind-worker2'], 'an exit before stop() starts it synchronously');
     assert.ok(runner.lines().includes('docker stop --time 0 kind-worker2'));
     assert.equal((await nodes.nodes()).find((n) => n.name === 'kind-worker2')?.ready, 'Unknown');
     await nodes.stop();
     assert.ok(runner.lines().includes('docker start kind-worker2'));
+    process.emit('exit', 0);
+    assert.deepEqual(startedOnExit, ['kind-worker2'], 'once started, no exit hook is left');
     assert.deepEqual((await nodes.nodes()).find((n) => n.name === 'kind-worker2'), { name: 'kind-worker2', ready: 'True', reason: 'KubeletReady', taints: [] });
   });
 });

@@ -3,9 +3,12 @@
  * like the node. `docker stop` is the power loss (the kubelet stops posting status: NotReady after the controller
  * manager's grace period, then the unreachable taint evicts pods whose toleration ran out); `docker start` brings
  * it back (kind's node containers restart their kubelet and containerd). Nodes it stopped are started again at
- * stop(), so a failed or interrupted scenario leaves no node down.
+ * stop(), so a failed scenario leaves no node down, and by a synchronous `docker start` when the harness exits
+ * before that (Ctrl-C).
  */
+import { spawnSync } from 'node:child_process';
 import { pollUntil } from '@faultline/test-support';
+import { killOnExit } from '../local/kill-on-exit';
 import type { LabPod, NodeState } from '../cluster-faults';
 import { type CommandRunner, runJson } from './command-runner';
 import type { KubeList } from './kube-objects';
@@ -31,6 +34,12 @@ export interface KindNodesOptions {
   namespace: string;
   /** The release label of the lab's pods. */
   release: string;
+  /** Starts a stopped node when the harness exits without stop() (default: `docker start`, synchronously). */
+  startOnExit?: (name: string) => void;
+}
+
+function dockerStartNow(name: string): void {
+  spawnSync('docker', ['start', name], { stdio: 'ignore', timeout: 60_000 });
 }
 
 function nodeState(node: KubeNode): NodeState {
@@ -49,7 +58,8 @@ function schedulable(node: KubeNode): boolean {
 }
 
 export class KindNodes {
-  private readonly stopped = new Set<string>();
+  /** The nodes it stopped, each with the release of its exit hook. */
+  private readonly stopped = new Map<string, () => void>();
 
   constructor(private readonly options: KindNodesOptions) {}
 
@@ -81,12 +91,14 @@ export class KindNodes {
     await this.node(name);
     const inspect = await this.options.runner.run('docker', ['inspect', '--format', '{{.State.Running}}', name], { allowFailure: true });
     if (inspect.code !== 0) throw new Error(`node ${name} is not a container of this Docker engine (${inspect.stderr.trim()}): only a kind node can be stopped`);
-    this.stopped.add(name);
+    const startOnExit = this.options.startOnExit ?? dockerStartNow;
+    this.stopped.set(name, killOnExit(() => startOnExit(name)));
     await this.options.runner.run('docker', ['stop', '--time', '0', name], { timeoutMs: 60_000 });
   }
 
   async startNode(name: string, timeoutMs: number): Promise<NodeState> {
     await this.options.runner.run('docker', ['start', name], { timeoutMs: 60_000 });
+    this.stopped.get(name)?.();
     this.stopped.delete(name);
     return pollUntil(
       async () => {
@@ -99,6 +111,6 @@ export class KindNodes {
 
   /** Starts every node this target stopped and waits for it (a scenario that failed before its fix). */
   async stop(): Promise<void> {
-    for (const name of [...this.stopped]) await this.startNode(name, 180_000);
+    for (const name of [...this.stopped.keys()]) await this.startNode(name, 180_000);
   }
 }
