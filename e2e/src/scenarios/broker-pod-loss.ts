@@ -22,7 +22,7 @@ const RECOVERY_TIMEOUT_MS = 60_000;
 /** order-service's readiness probe (every 2 s, 2 failures) takes it out of the Service within seconds of the broker's loss. */
 const UNREADY_WAIT_MS = 20_000;
 
-const faults = (target: Target) => brokerControlOf(target);
+const broker = (target: Target) => brokerControlOf(target);
 
 const describePod = (p: BrokerPodState) => `${p.pod} uid ${p.uid} on ${p.node} (${p.ip}), ${p.ready ? 'Ready' : 'not Ready'}, claim ${p.claim ?? 'none'} → ${p.volume ?? 'no volume'}`;
 
@@ -43,8 +43,8 @@ export const brokerPodLoss: Scenario = {
       phase: 'setup',
       title: 'orders are taken while placed 5 a second; the broker pod and its volume claim',
       async run(ctx) {
-        const pod = await faults(ctx.target).brokerPod();
-        ctx.evidence(faults(ctx.target).sources.brokerPod(), describePod(pod));
+        const pod = await broker(ctx.target).brokerPod();
+        ctx.evidence(broker(ctx.target).sources.brokerPod(), describePod(pod));
         expect(pod.ready && pod.claim && pod.volume, `the broker pod should be Ready with its data on a bound volume claim: ${describePod(pod)}`);
         await startOrders(ctx, TRAFFIC);
       },
@@ -54,9 +54,9 @@ export const brokerPodLoss: Scenario = {
       title: 'delete the broker pod rabbitmq-0 (orders still being placed)',
       async run({ target, state, evidence }) {
         state.deletedAt = Date.now();
-        const before = await faults(target).deleteBrokerPod();
+        const before = await broker(target).deleteBrokerPod();
         state.before = before;
-        evidence(faults(target).sources.brokerPod(), `deleted ${describePod(before)}`);
+        evidence(broker(target).sources.brokerPod(), `deleted ${describePod(before)}`);
       },
     },
     {
@@ -88,9 +88,9 @@ export const brokerPodLoss: Scenario = {
       title: "the StatefulSet's new rabbitmq-0 Ready on the same volume claim",
       async run({ target, state, evidence }) {
         const before = state.before as BrokerPodState;
-        const after = await faults(target).brokerPodReplaced(before.uid, REPLACED_TIMEOUT_MS);
+        const after = await broker(target).brokerPodReplaced(before.uid, REPLACED_TIMEOUT_MS);
         state.replacedAt = Date.now();
-        evidence(faults(target).sources.brokerPod(), `${describePod(after)} (${Math.round(((state.replacedAt as number) - (state.deletedAt as number)) / 1000)} s after the delete)`);
+        evidence(broker(target).sources.brokerPod(), `${describePod(after)} (${Math.round(((state.replacedAt as number) - (state.deletedAt as number)) / 1000)} s after the delete)`);
         expect(after.claim === before.claim && after.volume === before.volume, `the new pod should use the same claim and volume: before ${before.claim} → ${before.volume}, after ${after.claim} → ${after.volume}`);
       },
     },

@@ -129,8 +129,8 @@ export class LocalTarget implements Target {
     return this.options.broker ?? this.ownBroker;
   }
 
-  private async startLab(spec: LabSpec): Promise<void> {
-    const missing = [...new Set(spec.deployments.map((d) => d.app))].filter((app) => !isBuilt(app));
+  private async startLab(requested: LabSpec): Promise<void> {
+    const missing = [...new Set(requested.deployments.map((d) => d.app))].filter((app) => !isBuilt(app));
     const withDns = this.options.dns ?? true;
     if (withDns && !isBuilt('dns-server')) missing.push('dns-server');
     if (missing.length) throw new Error(`not built: ${missing.join(', ')} (run: node e2e/bin/build-lab.mjs)`);
@@ -140,7 +140,7 @@ export class LocalTarget implements Target {
     this.observability.startTraceUi();
     this.zipkin = await startZipkinReceiver({ host: this.plan.zipkinIp, port: ZIPKIN_PORT, onSpans: (spans) => this.observability.forward(spans) });
     this.workdir = mkdtempSync(path.join(tmpdir(), 'faultline-lab-'));
-    const lab = await this.withOwnBroker(spec, this.workdir);
+    const lab = await this.withOwnBroker(requested, this.workdir);
 
     const placed = lab.deployments.map((spec) => ({ spec, ips: Array.from({ length: spec.replicas ?? 1 }, () => this.plan.allocatePodIp()) }));
     const podIps = new Map(placed.map(({ spec, ips }) => [spec.name, ips]));
