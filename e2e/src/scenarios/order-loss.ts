@@ -71,7 +71,7 @@ export async function settleAndAccount({ target, options, evidence }: StepContex
   const account = accountQueue(attempts, bodies);
   evidence(
     `rabbitmq queue ${queue}`,
-    `${bodies.length} messages; ${account.acknowledged} orders got a 201: ${account.missing.length} missing, ${account.duplicated.length} twice; ${account.unacknowledgedQueued} messages of orders answered with an error`,
+    `${bodies.length} messages; ${account.acknowledged} orders got a 201: ${account.missing.length} missing, ${account.duplicated.length} twice; ${account.unacknowledgedQueued} ${account.unacknowledgedQueued === 1 ? 'message' : 'messages'} of orders answered with an error (taken by the broker, the answer lost on the way)`,
   );
   expect(!account.missing.length, `every order that got a 201 should be in the queue; missing ${account.missing.length}: ${account.missing.slice(0, 5).join(', ')}`);
   expect(!account.duplicated.length, `no order should be in the queue twice; twice: ${account.duplicated.slice(0, 5).join(', ')}`);
