@@ -35,7 +35,7 @@ export const brokerPodLoss: Scenario = {
   fix: 'the new broker pod Ready: order-service reconnects, orders get 201 again; every order that got a 201 is in the queue, once',
   targets: ['kind', 'local'],
   typicalSeconds: 40,
-  // Locally the lab gets a broker of its own, killed and started again on its folder (the StatefulSet stand-in).
+  // Locally the lab gets a broker of its own, stopped and started again on its folder (the StatefulSet stand-in).
   lab: (options) => ({ ...storeLab({ rabbitmqUrl: options.rabbitmqUrl, queueName: `orders-${options.runId}` }), ownBroker: true }),
   cleanup: stopOrdersAndDeleteQueue,
   steps: [

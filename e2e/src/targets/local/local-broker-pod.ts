@@ -1,8 +1,8 @@
 /**
  * The local target's broker pod (see ../cluster-faults.ts): the lab's own rabbitmq-server plays the chart's
- * rabbitmq-0, and its folder plays the PersistentVolumeClaim. Deleting the pod kills the node at once (SIGKILL, as a
- * pod whose grace period ran out) and starts it again 2 s later on the same folder, name and ports, as the
- * StatefulSet's new pod on the same claim; the "uid" is the node's process id, new with each start.
+ * rabbitmq-0, and its folder plays the PersistentVolumeClaim. Deleting the pod stops the node as the kubelet stops a
+ * deleted pod (SIGTERM, SIGKILL after a 10 s grace period) and starts it again 2 s later on the same folder, name
+ * and ports, as the StatefulSet's new pod on the same claim; the "uid" is the node's process id, new each start.
  */
 import { pollUntil } from '@faultline/test-support';
 import type { BrokerPodControl, BrokerPodState } from '../cluster-faults';
@@ -13,7 +13,7 @@ const POD = 'rabbitmq-0';
 const DOWN_MS = 2_000;
 
 export class LocalBrokerPod implements BrokerPodControl {
-  readonly sources = { brokerPod: () => "the lab's own rabbitmq-server as rabbitmq-0 (the StatefulSet stand-in: SIGKILL, started again on its folder)" };
+  readonly sources = { brokerPod: () => "the lab's own rabbitmq-server as rabbitmq-0 (the StatefulSet stand-in: stopped, started again on its folder)" };
 
   constructor(private readonly node: () => RabbitmqNode | undefined) {}
 
@@ -35,7 +35,7 @@ export class LocalBrokerPod implements BrokerPodControl {
 
   async deleteBrokerPod(): Promise<BrokerPodState> {
     const before = await this.brokerPod();
-    await this.broker().kill(DOWN_MS);
+    await this.broker().replace(DOWN_MS);
     return before;
   }
 

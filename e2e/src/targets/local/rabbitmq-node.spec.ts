@@ -69,7 +69,7 @@ describe('RabbitmqNode', () => {
     }
   });
 
-  it('kill(): SIGKILL, then started again on its folder with the same name and port; what it confirmed is still there', { skip, timeout: 120_000 }, async () => {
+  it('replace(): stopped as a deleted pod is, then started again on its folder with the same name and port; what it confirmed is still there', { skip, timeout: 120_000 }, async () => {
     const dir = path.join(makeTempDir('faultline-broker-'), 'rabbitmq');
     const node = await RabbitmqNode.start({ host: HOST, dir, anyPort: true });
     started.push(node);
@@ -81,8 +81,8 @@ describe('RabbitmqNode', () => {
     const closed = new Promise((resolve) => connection.once('close', resolve));
     connection.on('error', () => undefined);
     const [oldPid, port] = [node.pid, node.port];
-    await node.kill(500);
-    assert.equal(isAlive(oldPid as number), false, 'the old node is gone at once');
+    await node.replace(500);
+    assert.equal(isAlive(oldPid as number), false, 'the old node is gone');
     assert.equal(node.takingLogins, false);
     await closed;
     await node.ready;

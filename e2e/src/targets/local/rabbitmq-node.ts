@@ -115,7 +115,7 @@ export class RabbitmqNode {
   private stopped: Promise<void> | undefined;
   /** Resolves once the node accepts an AMQP login; rejects with a BrokerUnavailableError (nothing left running). */
   ready: Promise<void>;
-  /** Times the node was killed and started again on its data (kill()). */
+  /** Times the node was stopped and started again on its data (replace()). */
   restarts = 0;
   /** The current start took an AMQP login. */
   private up = false;
@@ -146,17 +146,15 @@ export class RabbitmqNode {
   }
 
   /**
-   * The broker pod lost and replaced, as a StatefulSet does on the same volume: the node is killed at once
-   * (SIGKILL, no orderly shutdown), then started again after `downMs` with the same name, ports and folder, so it
-   * recovers what it had written (durable queues, persistent messages it confirmed). Resolves once it was killed;
-   * `ready` is the new start's.
+   * The broker pod deleted and replaced, as a StatefulSet does on the same volume: SIGTERM (RabbitMQ's orderly
+   * shutdown: it closes its clients' connections and writes out what it holds), SIGKILL after `graceMs` as the
+   * kubelet does when the grace period runs out, then started again after `downMs` with the same name, ports and
+   * folder, so it recovers what it had written (durable queues, persistent messages it confirmed). Resolves once it
+   * is gone; `ready` is the new start's.
    */
-  async kill(downMs: number): Promise<void> {
-    const old = this.server;
-    const gone = exited(old);
+  async replace(downMs: number, graceMs = 10_000): Promise<void> {
     this.up = false;
-    old.kill('SIGKILL');
-    await gone;
+    await stopChild(this.server, graceMs);
     this.restarts += 1;
     this.ready = new Promise<void>((resolve) => setTimeout(resolve, downMs)).then(() => {
       if (this.stopped) throw new BrokerUnavailableError('the broker was stopped while it was down');
