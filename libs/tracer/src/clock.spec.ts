@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { context, trace } from '@opentelemetry/api';
 import { hrTimeToMicroseconds } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { AnchoredClock, AnchoredStartProcessor } from './clock';
+import { AnchoredClock, AnchoredStartProcessor, wallAtTick } from './clock';
 
 function busyWaitMs(ms: number): void {
   const until = performance.now() + ms;
@@ -41,6 +41,40 @@ describe('AnchoredClock', () => {
     const second = hrTimeToMicroseconds(clock.now());
     assert.ok(Math.abs(second - first - 300) < 0.01, `the step moved nothing; 300 µs read as ${second - first} µs`);
     assert.equal(wallReads, 1);
+  });
+});
+
+describe('wallAtTick', () => {
+  it("reads the moment Date.now() turns, to microseconds, and keeps the try the scheduler did not interrupt", () => {
+    // A made-up pair of clocks: the wall clock turns every millisecond of monotonic time, offset by 0.4 ms;
+    // the second try is interrupted for 2 ms between two readings.
+    let monotonic = 100.05;
+    let interruptAt = -1;
+    let reads = 0;
+    const monotonicMs = () => {
+      reads++;
+      if (reads === interruptAt) monotonic += 2;
+      monotonic += 0.0002;
+      return monotonic;
+    };
+    const wallNow = () => Math.floor(1_700_000_000_000 + monotonic + 0.4);
+    const clean = wallAtTick(monotonicMs, wallNow, 1);
+    assert.ok(clean.spreadMs < 0.001, `the two readings around the tick ${clean.spreadMs} ms apart`);
+    assert.ok(Math.abs(clean.wallMs - (1_700_000_000_000 + clean.monotonicMs + 0.4)) < 0.001, 'the wall time at that monotonic reading');
+    interruptAt = reads + 3;
+    const best = wallAtTick(monotonicMs, wallNow, 3);
+    assert.ok(best.spreadMs < 0.001, `the interrupted try is not kept (spread ${best.spreadMs} ms)`);
+  });
+
+  it('on the real clocks: two anchors taken apart agree to well under a millisecond', () => {
+    const anchor = () => {
+      const tick = wallAtTick();
+      return tick.wallMs - tick.monotonicMs;
+    };
+    const first = anchor();
+    busyWaitMs(5);
+    const second = anchor();
+    assert.ok(Math.abs(first - second) < 0.2, `anchors ${((first - second) * 1000).toFixed(1)} µs apart`);
   });
 });
 

@@ -8,13 +8,19 @@
  * Why: OpenTelemetry's SDK starts every span at `Date.now()`, whole milliseconds read from the wall clock
  * each time, and adds the monotonic elapsed time for the end. The start loses its microseconds (a 300 µs
  * span may look like it starts before its parent) and follows every step of the wall clock.
+ *
+ * The anchor is read at the edge of a `Date.now()` tick (wallAtTick): then the wall time is a whole new millisecond
+ * to within the few hundred nanoseconds between two readings, so the processes of one machine agree to microseconds
+ * and a child span in another process does not appear to start before its parent. `performance.timeOrigin` is read
+ * at start-up apart from its monotonic counterpart, and under load a process can be descheduled in between: a lab
+ * process was seen a millisecond off.
  */
 import type { Context, HrTime } from '@opentelemetry/api';
 import { addHrTimes, millisToHrTime } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 export interface ClockSources {
-  /** Wall time in epoch milliseconds, read once, for the anchor. Default: the process's time origin plus `performance.now()`. */
+  /** Wall time in epoch milliseconds, read once, for the anchor. Default: wallAtTick() on `Date.now()`. */
   wallMs?: () => number;
   /** A monotonic clock in milliseconds. Default: `performance.now()`. */
   monotonicMs?: () => number;
@@ -26,9 +32,12 @@ export class AnchoredClock {
 
   constructor(sources: ClockSources = {}) {
     this.monotonicMs = sources.monotonicMs ?? (() => performance.now());
-    // performance.timeOrigin carries microseconds, where Date.now() would lose up to a millisecond of the anchor.
-    const wallMs = sources.wallMs ?? (() => performance.timeOrigin + performance.now());
-    this.anchor = millisToHrTime(wallMs() - this.monotonicMs());
+    if (sources.wallMs) {
+      this.anchor = millisToHrTime(sources.wallMs() - this.monotonicMs());
+    } else {
+      const tick = wallAtTick(this.monotonicMs);
+      this.anchor = millisToHrTime(tick.wallMs - tick.monotonicMs);
+    }
   }
 
   /** Epoch time of a reading of the monotonic clock. */
@@ -39,6 +48,37 @@ export class AnchoredClock {
   now(): HrTime {
     return this.at(this.monotonicMs());
   }
+}
+
+export interface TickReading {
+  /** The whole millisecond `Date.now()` turned to. */
+  wallMs: number;
+  /** The monotonic clock at that moment (the middle of the two readings around it). */
+  monotonicMs: number;
+  /** How far apart those two readings were: the reading's uncertainty. */
+  spreadMs: number;
+}
+
+/**
+ * The wall clock and the monotonic clock read at one moment, to within microseconds: spins until `Date.now()` turns
+ * to the next millisecond (less than a millisecond, once per process), `tries` times, keeping the reading whose two
+ * monotonic readings around the tick are closest (a try the scheduler interrupted is far apart).
+ */
+export function wallAtTick(monotonicMs: () => number = () => performance.now(), wallNow: () => number = Date.now, tries = 3): TickReading {
+  let best: TickReading | undefined;
+  for (let i = 0; i < tries; i++) {
+    const start = wallNow();
+    let before = monotonicMs();
+    let wall = wallNow();
+    while (wall === start) {
+      before = monotonicMs();
+      wall = wallNow();
+    }
+    const after = monotonicMs();
+    const reading = { wallMs: wall, monotonicMs: (before + after) / 2, spreadMs: after - before };
+    if (!best || reading.spreadMs < best.spreadMs) best = reading;
+  }
+  return best as TickReading;
 }
 
 /** The SDK Span's private reading of performance.now() at its start, from which it measures the end. */
