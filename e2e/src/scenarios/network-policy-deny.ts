@@ -17,7 +17,7 @@ import type { Target } from '../targets/target';
 import { serviceFqdn } from '../lab/spec';
 import { expect, type Scenario } from './model';
 import { getService } from './services';
-import { listProducts, placeOrder, shown } from './store-requests';
+import { listProducts, placeOrder, placeOrderUntilTaken, shown } from './store-requests';
 
 export const CUT_FLOW = 'order-service-to-rabbitmq';
 const AMQP_PORT = 5672;
@@ -142,13 +142,7 @@ export const networkPolicyDeny: Scenario = {
       phase: 'after',
       title: 'order-service reconnects; orders get 201',
       async run({ target, state, evidence }) {
-        const placed = await pollUntil(
-          async () => {
-            const result = await placeOrder(target, PLAIN_PRODUCT);
-            return result.status === 201 ? result : undefined;
-          },
-          { timeoutMs: RECOVERY_TIMEOUT_MS, intervalMs: 1_000, what: `an order to be taken (201) after ${CUT_FLOW} is back` },
-        );
+        const placed = await placeOrderUntilTaken(target, PLAIN_PRODUCT, { timeoutMs: RECOVERY_TIMEOUT_MS, intervalMs: 1_000, what: `an order to be taken (201) after ${CUT_FLOW} is back` });
         evidence('harness HTTP', `POST /api/orders → ${shown(placed)} (${Math.round((Date.now() - (state.fixedAt as number)) / 1000)} s after the fix)`);
         const connected = await target.waitForLog('order-service', (l) => l.json?.msg === 'broker connected', { since: state.fixedAt as number, what: "order-service's broker connected line" });
         evidence(target.sources.logs('order-service'), connected.text);

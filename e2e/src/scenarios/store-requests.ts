@@ -1,4 +1,5 @@
 /** What a shopper does in the store: list products, place an order (through store-front, as the browser does). */
+import { pollUntil } from '@faultline/test-support';
 import { httpRequest, type HttpResult } from '../evidence/http';
 import type { Target } from '../targets/target';
 
@@ -14,6 +15,17 @@ export function listProducts(target: Target): Promise<HttpResult> {
 
 export function placeOrder(target: Target, productId: number): Promise<HttpResult> {
   return httpRequest(`${target.serviceUrl('store-front')}/api/orders`, { method: 'POST', body: order(productId), timeoutMs: 15_000 });
+}
+
+/** Places orders until one is taken (201), polling with a deadline. */
+export function placeOrderUntilTaken(target: Target, productId: number, wait: { timeoutMs: number; intervalMs: number; what: string }): Promise<HttpResult> {
+  return pollUntil(
+    async () => {
+      const result = await placeOrder(target, productId);
+      return result.status === 201 ? result : undefined;
+    },
+    wait,
+  );
 }
 
 /** A short JSON rendering of a response for evidence. */

@@ -12,7 +12,7 @@ import { storeLab } from '../lab/labs';
 import { formatTcpEvents, type TcpEvent } from '../targets/local/kube-proxy';
 import { expect, type Scenario } from './model';
 import { getService } from './services';
-import { listProducts, placeOrder, shown } from './store-requests';
+import { listProducts, placeOrder, placeOrderUntilTaken, shown } from './store-requests';
 
 const PLAIN_PRODUCT = 1;
 
@@ -112,13 +112,7 @@ export const tcpWrongTargetPort: Scenario = {
       phase: 'after',
       title: 'the order is taken (201) and is in the queue',
       async run({ target, options, evidence }) {
-        const placed = await pollUntil(
-          async () => {
-            const result = await placeOrder(target, PLAIN_PRODUCT);
-            return result.status === 201 ? result : undefined;
-          },
-          { timeoutMs: 5_000, intervalMs: 200, what: 'an order to be taken (201) after the fix' },
-        );
+        const placed = await placeOrderUntilTaken(target, PLAIN_PRODUCT, { timeoutMs: 5_000, intervalMs: 200, what: 'an order to be taken (201) after the fix' });
         evidence('harness HTTP', `POST /api/orders → ${shown(placed)}`);
         const orderId = (placed.json as { orderId?: string } | undefined)?.orderId;
         const queue = `orders-${options.runId}`;

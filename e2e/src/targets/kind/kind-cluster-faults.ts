@@ -48,9 +48,9 @@ export interface KindClusterFaultsOptions {
 export function kindClusterFaultSources(namespace: string, ciliumNamespace = 'kube-system', outsiderNamespace = 'default'): ClusterFaultSources {
   return {
     brokerPod: () => `kubectl -n ${namespace} get pod ${BROKER_POD},pvc`,
-    nodes: () => `kubectl get nodes; kubectl -n ${namespace} get pods -o wide`,
+    nodes: () => `kubectl get nodes -o json; kubectl -n ${namespace} get pods -o json (their nodes)`,
     nodeMachine: (name) => `docker (the kind node container ${name})`,
-    policies: () => `kubectl -n ${namespace} get networkpolicies (after helm upgrade --set networkPolicy.omitFlows)`,
+    policies: () => `kubectl -n ${namespace} get networkpolicies`,
     outsider: (url) => `kubectl -n ${outsiderNamespace} exec ${PROBE_POD} -- curl ${url}`,
     drops: () => `kubectl -n ${ciliumNamespace} exec <agent> -c ${CILIUM_AGENT_CONTAINER} -- ${DROP_MONITOR.join(' ')} (every ${CILIUM_AGENT_SELECTOR} pod)`,
   };

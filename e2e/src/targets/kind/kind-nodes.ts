@@ -69,8 +69,9 @@ export class KindNodes {
   }
 
   async node(name: string): Promise<NodeState> {
-    const found = (await this.nodes()).find((n) => n.name === name);
-    if (!found) throw new Error(`no node ${name} the lab's pods can run on (have: ${(await this.nodes()).map((n) => n.name).join(', ')})`);
+    const nodes = await this.nodes();
+    const found = nodes.find((n) => n.name === name);
+    if (!found) throw new Error(`no node ${name} the lab's pods can run on (have: ${nodes.map((n) => n.name).join(', ')})`);
     return found;
   }
 

@@ -5,8 +5,10 @@
  * and ports, as the StatefulSet's new pod on the same claim; the "uid" is the node's process id, new each start.
  */
 import { pollUntil } from '@faultline/test-support';
+import path from 'node:path';
+import type { LabSpec } from '../../lab/spec';
 import type { BrokerPodControl, BrokerPodState } from '../cluster-faults';
-import type { RabbitmqNode } from './rabbitmq-node';
+import { RabbitmqNode } from './rabbitmq-node';
 
 const POD = 'rabbitmq-0';
 /** How long the broker stays down: a StatefulSet's new pod is scheduled and started after the old one is gone. */
@@ -49,4 +51,11 @@ export class LocalBrokerPod implements BrokerPodControl {
   brokerUrl(): string {
     return this.broker().url;
   }
+}
+
+/** A broker of the lab's own on `host`, its data in `workdir`, and the lab with its pods' RABBITMQ_URL pointed at it. */
+export async function launchOwnBroker(lab: LabSpec, host: string, workdir: string): Promise<{ broker: RabbitmqNode; lab: LabSpec }> {
+  const broker = await RabbitmqNode.launch({ host, dir: path.join(workdir, 'rabbitmq'), anyPort: true });
+  const deployments = lab.deployments.map((d) => (d.env?.RABBITMQ_URL ? { ...d, env: { ...d.env, RABBITMQ_URL: broker.url } } : d));
+  return { broker, lab: { ...lab, deployments } };
 }

@@ -33,8 +33,8 @@ import { AddressPlan, freeAddressPlan, ZIPKIN_PORT } from './net';
 import { killOnExit } from './kill-on-exit';
 import { isBuilt } from './paths';
 import { LocalDeployments } from './local-deployments';
-import { RabbitmqNode } from './rabbitmq-node';
-import { LocalBrokerPod } from './local-broker-pod';
+import type { RabbitmqNode } from './rabbitmq-node';
+import { launchOwnBroker, LocalBrokerPod } from './local-broker-pod';
 import { requestLikePod } from './pod-dns';
 import { podEnv } from './pod-env';
 import type { ScrapedPod } from './prometheus';
@@ -140,7 +140,9 @@ export class LocalTarget implements Target {
     this.observability.startTraceUi();
     this.zipkin = await startZipkinReceiver({ host: this.plan.zipkinIp, port: ZIPKIN_PORT, onSpans: (spans) => this.observability.forward(spans) });
     this.workdir = mkdtempSync(path.join(tmpdir(), 'faultline-lab-'));
-    const lab = await this.withOwnBroker(requested, this.workdir);
+    // A lab that asks for a broker of its own gets one, unless the command gave it one.
+    let lab = requested;
+    if (requested.ownBroker && !this.options.broker) ({ broker: this.ownBroker, lab } = await launchOwnBroker(requested, this.plan.brokerIp, this.workdir));
 
     const placed = lab.deployments.map((spec) => ({ spec, ips: Array.from({ length: spec.replicas ?? 1 }, () => this.plan.allocatePodIp()) }));
     const podIps = new Map(placed.map(({ spec, ips }) => [spec.name, ips]));
@@ -179,14 +181,6 @@ export class LocalTarget implements Target {
     }
     await this.observability.startPrometheus(() => this.scrapedPods());
     await this.observability.ready();
-  }
-
-  /** A lab that asks for a broker of its own gets one (unless the command gave it one), its pods pointed at it. */
-  private async withOwnBroker(lab: LabSpec, workdir: string): Promise<LabSpec> {
-    if (!lab.ownBroker || this.options.broker) return lab;
-    this.ownBroker = await RabbitmqNode.launch({ host: this.plan.brokerIp, dir: path.join(workdir, 'rabbitmq'), anyPort: true });
-    const url = this.ownBroker.url;
-    return { ...lab, deployments: lab.deployments.map((d) => (d.env?.RABBITMQ_URL ? { ...d, env: { ...d.env, RABBITMQ_URL: url } } : d)) };
   }
 
   /** Every pod as Prometheus' pod discovery would list it (app label = Deployment, version from VERSION). */
