@@ -13,11 +13,17 @@ kit_host_has_sys_resource() {
   (((0x${bounding} >> 24) & 1))
 }
 
-kit_engine_start() {
+# Points DOCKER_HOST at the kit's own engine when no other answers and the kit's socket is there.
+kit_engine_find() {
   kit_docker_client
   if [[ -z "${DOCKER_HOST:-}" ]] && ! kit_engine_answers && [[ -S "${KIT_DOCKER_SOCKET}" ]]; then
     export DOCKER_HOST="unix://${KIT_DOCKER_SOCKET}"
   fi
+  return 0
+}
+
+kit_engine_start() {
+  kit_engine_find
   if kit_engine_answers; then
     kit_note "Docker engine: $(docker version --format '{{.Server.Version}}') at ${DOCKER_HOST:-the default socket}"
     return

@@ -120,8 +120,8 @@ command="${1:-}"
 shift
 case "${command}" in
   build) cmd_build "$@" ;;
-  status) kit_engine_answers || kit_note "no Docker engine answers: images count as missing"; cmd_status ;;
-  complete) cmd_complete ;;
+  status) kit_engine_find; kit_engine_answers || kit_note "no Docker engine answers: images count as missing"; cmd_status ;;
+  complete) kit_engine_find; cmd_complete ;;
   engine)
     case "${1:-}" in
       start) kit_engine_start ;;
