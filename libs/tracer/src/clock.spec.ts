@@ -81,17 +81,21 @@ describe('wallAtTick', () => {
 describe('AnchoredStartProcessor (spans of a real SDK provider)', () => {
   it('gives starts their microseconds: a 300 µs span reads about 300 µs, and starts are not whole milliseconds', () => {
     const { tracer, finished } = tracerWith([]);
+    // Each span's time as the test measures it around the span: the span's own duration lies within it.
+    const outer: number[] = [];
     for (let i = 0; i < 20; i++) {
+      const before = performance.now();
       const span = tracer.startSpan('short');
       busyWaitMs(0.3);
       span.end();
+      outer.push((performance.now() - before) * 1000);
     }
     const spans = finished();
     const whole = spans.filter((s) => micros(s) % 1000 === 0).length;
     assert.ok(whole <= 1, `${whole} of ${spans.length} starts on a whole millisecond`);
-    for (const span of spans) {
+    for (const [i, span] of spans.entries()) {
       const duration = hrTimeToMicroseconds(span.duration);
-      assert.ok(duration >= 300 && duration < 20_000, `a 300 µs span read ${duration} µs`);
+      assert.ok(duration >= 300 && duration <= outer[i], `a 300 µs span read ${duration} µs (${outer[i]} µs around it)`);
     }
   });
 

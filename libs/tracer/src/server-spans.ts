@@ -9,16 +9,8 @@
  * bindings, body parsing, is covered by the service kit (see its body parser).
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import {
-  type Attributes,
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api';
+import { type Attributes, context, propagation, ROOT_CONTEXT, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type ServerSpanSource, startServerSpan } from './server-span';
 
 type ExpressRequest = IncomingMessage & { route?: { path?: unknown }; baseUrl?: string };
 
@@ -70,11 +62,10 @@ function endSpan(span: Span, req: ExpressRequest, res: ServerResponse): void {
 }
 
 /**
- * Traces every http.Server's requests except those `isUntraced` names (probes, scrapes). Returns the
- * function that stops it.
+ * Traces every http.Server's requests except those `isUntraced` names (probes, scrapes), with spans of the
+ * provider `source` describes. Returns the function that stops it.
  */
-export function traceIncomingRequests(isUntraced: (url: string | undefined) => boolean): () => void {
-  const tracer = trace.getTracer('faultline-http-server');
+export function traceIncomingRequests(isUntraced: (url: string | undefined) => boolean, source: ServerSpanSource): () => void {
   const original = http.Server.prototype.emit as (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
   function emit(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
     if (event !== 'request') return original.call(this, event, ...args);
@@ -82,7 +73,7 @@ export function traceIncomingRequests(isUntraced: (url: string | undefined) => b
     const res = args[1] as ServerResponse;
     if (isUntraced(req.url)) return original.call(this, event, ...args);
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-    const span = tracer.startSpan(req.method ?? 'GET', { kind: SpanKind.SERVER, attributes: requestAttributes(req) }, parent);
+    const span = startServerSpan(source, req.method ?? 'GET', requestAttributes(req), parent);
     // 'close' follows 'finish' on every response, and also comes alone when the client went away.
     res.once('close', () => endSpan(span, req, res));
     return context.with(trace.setSpan(parent, span), emitRequest, undefined, this, req, res);

@@ -15,7 +15,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { hostname } from 'node:os';
 import { B3Propagation } from './b3';
-import { AnchoredStartProcessor } from './clock';
+import { AnchoredClock, AnchoredStartProcessor } from './clock';
 import type { DiagLevelName, PropagatorName, TracingConfig } from './config';
 import { PooledIdGenerator } from './id-generator';
 import { createSpanProcessor } from './span-processor';
@@ -23,6 +23,7 @@ import { createLogger, diagLogger } from './logger';
 import { describeDelivery, describePublish, hostOfOrigin, httpPeerAttributes } from './peer';
 import { createSampler } from './sampler';
 import { traceIncomingRequests } from './server-spans';
+import { spanLimitsFromEnv } from './span-limits';
 
 /** Paths that never get a server span: probes and the metrics scrape. */
 export const UNTRACED_PATHS: readonly string[] = ['/healthz', '/readyz', '/health', '/metrics'];
@@ -81,7 +82,10 @@ export function startTracing(config: TracingConfig): TracingHandle {
     const log = createLogger({ service: config.serviceName, level: config.logLevel });
     diag.setLogger(diagLogger(log), DIAG_LEVEL[config.logLevel]);
   }
-  const provider = new NodeTracerProvider({
+  const clock = new AnchoredClock();
+  const exporting = createSpanProcessor(config);
+  // What the provider's spans and the request spans (server-span.ts) share.
+  const shared = {
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: config.serviceName,
       [ATTR_SERVICE_VERSION]: config.serviceVersion,
@@ -91,8 +95,13 @@ export function startTracing(config: TracingConfig): TracingHandle {
     }),
     sampler: createSampler(config.sampler, config.samplerRatio),
     idGenerator: new PooledIdGenerator(),
+  };
+  const limits = spanLimitsFromEnv();
+  const provider = new NodeTracerProvider({
+    ...shared,
+    spanLimits: limits,
     // First: every later processor sees the span on the anchored monotonic clock (clock.ts).
-    spanProcessors: [new AnchoredStartProcessor(), createSpanProcessor(config)].filter((p) => p !== undefined),
+    spanProcessors: [new AnchoredStartProcessor(clock), exporting].filter((p) => p !== undefined),
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
@@ -114,7 +123,8 @@ export function startTracing(config: TracingConfig): TracingHandle {
       }),
     ],
   });
-  const untraceIncoming = traceIncomingRequests(isUntraced);
+  // Request spans take their times from the clock themselves: they skip the AnchoredStartProcessor.
+  const untraceIncoming = traceIncomingRequests(isUntraced, { ...shared, limits, clock, processors: exporting ? [exporting] : [] });
   let stopped: Promise<void> | undefined;
   const handle: TracingHandle = {
     config,
