@@ -33,17 +33,17 @@ function quote(text: string): string {
   return isPlain(text) ? `"${text}"` : JSON.stringify(text);
 }
 
-/** Attribute keys repeat on every span: each is quoted once (up to a bound, against unbounded key sets). */
-const quotedKeys = new Map<string, string>();
-const MAX_QUOTED_KEYS = 1024;
+/** Attribute keys repeat on every span: each is written once as `"key":` (up to a bound, against unbounded key sets). */
+const keyPrefixes = new Map<string, string>();
+const MAX_KEY_PREFIXES = 1024;
 
-function quoteKey(key: string): string {
-  let quoted = quotedKeys.get(key);
-  if (quoted === undefined) {
-    quoted = quote(key);
-    if (quotedKeys.size < MAX_QUOTED_KEYS) quotedKeys.set(key, quoted);
+function keyPrefix(key: string): string {
+  let prefix = keyPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = `${quote(key)}:`;
+    if (keyPrefixes.size < MAX_KEY_PREFIXES) keyPrefixes.set(key, prefix);
   }
-  return quoted;
+  return prefix;
 }
 
 /** Zipkin tag values are strings; OpenTelemetry's exporter writes arrays as String(value) too. */
@@ -52,12 +52,12 @@ function tagValue(value: AttributeValue): string {
 }
 
 /** `"key":"value"` pairs joined by commas. */
-function tags(attributes: Attributes, keep: (key: string) => boolean = () => true): string {
+function tags(attributes: Attributes, keep?: (key: string) => boolean): string {
   let pairs = '';
   for (const key in attributes) {
     const value = attributes[key];
-    if (value === undefined || value === null || !keep(key)) continue;
-    pairs += `${pairs ? ',' : ''}${quoteKey(key)}:${tagValue(value)}`;
+    if (value === undefined || value === null || (keep && !keep(key))) continue;
+    pairs += pairs ? `,${keyPrefix(key)}${tagValue(value)}` : keyPrefix(key) + tagValue(value);
   }
   return pairs;
 }
@@ -78,13 +78,20 @@ function resourceTagsOf(span: ReadableSpan): string {
 
 function statusTags(span: ReadableSpan): string {
   const { code, message } = span.status;
-  const pairs: string[] = [];
-  if (code !== SpanStatusCode.UNSET) pairs.push(`"otel.status_code":"${SpanStatusCode[code]}"`);
-  if (code === SpanStatusCode.ERROR && message) pairs.push(`"error":${quote(message)}`);
-  if (span.droppedAttributesCount) pairs.push(`"otel.dropped_attributes_count":"${span.droppedAttributesCount}"`);
-  if (span.droppedEventsCount) pairs.push(`"otel.dropped_events_count":"${span.droppedEventsCount}"`);
-  if (span.droppedLinksCount) pairs.push(`"otel.dropped_links_count":"${span.droppedLinksCount}"`);
-  return pairs.join(',');
+  let pairs = code === SpanStatusCode.UNSET ? '' : `"otel.status_code":"${SpanStatusCode[code]}"`;
+  if (code === SpanStatusCode.ERROR && message) pairs += `,"error":${quote(message)}`;
+  if (span.droppedAttributesCount) pairs += `${pairs ? ',' : ''}"otel.dropped_attributes_count":"${span.droppedAttributesCount}"`;
+  if (span.droppedEventsCount) pairs += `${pairs ? ',' : ''}"otel.dropped_events_count":"${span.droppedEventsCount}"`;
+  if (span.droppedLinksCount) pairs += `${pairs ? ',' : ''}"otel.dropped_links_count":"${span.droppedLinksCount}"`;
+  return pairs;
+}
+
+/** Comma-joined, leaving out the empty ones. */
+function joined(a: string, b: string, c: string): string {
+  let all = a;
+  if (b) all = all ? `${all},${b}` : b;
+  if (c) all = all ? `${all},${c}` : c;
+  return all;
 }
 
 /** Kinds whose remote side is the peer the attributes name (a SERVER's is its caller, left out). */
@@ -113,8 +120,7 @@ export function zipkinJson(span: ReadableSpan, serviceName: string): string {
   json += `,"localEndpoint":{"serviceName":${quote(serviceName)}}`;
   const remote = HAS_PEER.has(span.kind) ? remoteEndpointOf(span.attributes) : undefined;
   if (remote) json += `,"remoteEndpoint":${endpointJson(remote)}`;
-  const pairs = [tags(span.attributes), statusTags(span), resourceTagsOf(span)].filter(Boolean);
-  json += `,"tags":{${pairs.join(',')}}`;
+  json += `,"tags":{${joined(tags(span.attributes), statusTags(span), resourceTagsOf(span))}}`;
   if (span.events.length) {
     const annotations = span.events.map(
       (event) => `{"timestamp":${Math.round(hrTimeToMicroseconds(event.time))},"value":${quote(event.name)}}`,
