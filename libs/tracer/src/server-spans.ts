@@ -8,7 +8,7 @@
  * request here (measured with `npm run bench`). The one place a request's context was carried by those
  * bindings, body parsing, is covered by the service kit (see its body parser).
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Attributes, context, propagation, ROOT_CONTEXT, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type ServerSpanSource, startServerSpan } from './server-span';
 
@@ -63,19 +63,25 @@ function endSpan(span: Span, req: ExpressRequest, res: ServerResponse): void {
 
 /**
  * Traces every http.Server's requests except those `isUntraced` names (probes, scrapes), with spans of the
- * provider `source` describes. Returns the function that stops it.
+ * provider `source` describes. A request with none of `traceHeaders` (the headers the propagators read) starts
+ * a new trace without asking them. Returns the function that stops it.
  */
-export function traceIncomingRequests(isUntraced: (url: string | undefined) => boolean, source: ServerSpanSource): () => void {
+export function traceIncomingRequests(
+  isUntraced: (url: string | undefined) => boolean,
+  source: ServerSpanSource,
+  traceHeaders: readonly string[],
+): () => void {
+  const carriesContext = (headers: IncomingHttpHeaders) => traceHeaders.some((header) => headers[header] !== undefined);
   const original = http.Server.prototype.emit as (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
   function emit(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
     if (event !== 'request') return original.call(this, event, ...args);
     const req = args[0] as ExpressRequest;
     const res = args[1] as ServerResponse;
     if (isUntraced(req.url)) return original.call(this, event, ...args);
-    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const parent = carriesContext(req.headers) ? propagation.extract(ROOT_CONTEXT, req.headers) : ROOT_CONTEXT;
     const span = startServerSpan(source, req.method ?? 'GET', requestAttributes(req), parent);
-    // 'close' follows 'finish' on every response, and also comes alone when the client went away.
-    res.once('close', () => endSpan(span, req, res));
+    // 'close' follows 'finish' on every response, and also comes alone when the client went away; it comes once.
+    res.on('close', () => endSpan(span, req, res));
     return context.with(trace.setSpan(parent, span), emitRequest, undefined, this, req, res);
   }
   // A plain function, so that the context manager need not bind one to the server for every request.

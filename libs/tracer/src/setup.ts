@@ -62,6 +62,22 @@ export function createPropagator(names: readonly PropagatorName[]): TextMapPropa
   return new CompositePropagator({ propagators });
 }
 
+/** Every header the propagators named read a caller's context from (B3's reads both of its forms). */
+export function extractedHeaders(names: readonly PropagatorName[]): string[] {
+  const headers = names.flatMap((name): string[] => {
+    switch (name) {
+      case 'b3multi':
+      case 'b3':
+        return ['b3', 'x-b3-traceid', 'x-b3-spanid', 'x-b3-sampled', 'x-b3-flags', 'x-b3-parentspanid'];
+      case 'tracecontext':
+        return ['traceparent', 'tracestate'];
+      case 'none':
+        return [];
+    }
+  });
+  return [...new Set(headers)];
+}
+
 const untracedPaths = new Set(UNTRACED_PATHS);
 
 function isUntraced(url: string | undefined): boolean {
@@ -124,7 +140,11 @@ export function startTracing(config: TracingConfig): TracingHandle {
     ],
   });
   // Request spans take their times from the clock themselves: they skip the AnchoredStartProcessor.
-  const untraceIncoming = traceIncomingRequests(isUntraced, { ...shared, limits, clock, processors: exporting ? [exporting] : [] });
+  const untraceIncoming = traceIncomingRequests(
+    isUntraced,
+    { ...shared, limits, clock, processors: exporting ? [exporting] : [] },
+    extractedHeaders(config.propagators),
+  );
   let stopped: Promise<void> | undefined;
   const handle: TracingHandle = {
     config,
