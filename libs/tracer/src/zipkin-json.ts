@@ -106,6 +106,18 @@ function endpointJson(endpoint: RemoteEndpoint): string {
   return `{${fields.join(',')}}`;
 }
 
+/** A process has one service name, or a few: each is written once. */
+const localEndpoints = new Map<string, string>();
+
+function localEndpointOf(serviceName: string): string {
+  let json = localEndpoints.get(serviceName);
+  if (json === undefined) {
+    json = `,"localEndpoint":{"serviceName":${quote(serviceName)}}`;
+    if (localEndpoints.size < MAX_KEY_PREFIXES) localEndpoints.set(serviceName, json);
+  }
+  return json;
+}
+
 export function zipkinJson(span: ReadableSpan, serviceName: string): string {
   const { traceId, spanId } = span.spanContext();
   const parentId = span.parentSpanContext?.spanId;
@@ -117,7 +129,7 @@ export function zipkinJson(span: ReadableSpan, serviceName: string): string {
   json += `,"timestamp":${Math.round(hrTimeToMicroseconds(span.startTime))}`;
   // Zipkin's model rounds a duration under a microsecond up to one (0 would read as "unknown").
   json += `,"duration":${Math.max(1, Math.round(hrTimeToMicroseconds(span.duration)))}`;
-  json += `,"localEndpoint":{"serviceName":${quote(serviceName)}}`;
+  json += localEndpointOf(serviceName);
   const remote = HAS_PEER.has(span.kind) ? remoteEndpointOf(span.attributes) : undefined;
   if (remote) json += `,"remoteEndpoint":${endpointJson(remote)}`;
   json += `,"tags":{${joined(tags(span.attributes), statusTags(span), resourceTagsOf(span))}}`;
