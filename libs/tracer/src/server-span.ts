@@ -31,7 +31,7 @@ import {
   addHrTimes,
   type InstrumentationScope,
   isAttributeValue,
-  isTimeInputHrTime,
+  isTimeInput,
   millisToHrTime,
   sanitizeAttributes,
 } from '@opentelemetry/core';
@@ -126,7 +126,7 @@ class ServerSpan implements Span, ReadableSpan {
 
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
     if (this.ended) return this;
-    const isTime = isTimeInputHrTime(attributesOrTime) || typeof attributesOrTime === 'number' || attributesOrTime instanceof Date;
+    const isTime = isTimeInput(attributesOrTime);
     if (this.events.length >= this.source.limits.eventCountLimit) {
       this.droppedEventsCount++;
       if (this.source.limits.eventCountLimit === 0) return this;
